@@ -1,0 +1,111 @@
+"""The ``ownit`` command line. Each subcommand is a thin wrapper over a Python function."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ownit import __version__
+from ownit.paths import CourseNotFound, course_root
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _cmd_start(args: argparse.Namespace) -> int:
+    from ownit.lab import PortInUse, start
+
+    try:
+        start(course_root(), port=args.port, host=args.ip, browser=not args.no_browser,
+              all_files=args.all_files)
+    except PortInUse as exc:
+        print(f"ownit start: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK  # not reached: start() replaces the process
+
+
+def _cmd_release(args: argparse.Namespace) -> int:
+    from autograder.release import ReleaseError, release
+
+    root = course_root()
+    try:
+        report = release(root, check=args.check)
+    except ReleaseError as exc:
+        print(f"ownit release: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.check:
+        if report.out_of_date:
+            print("exercises/ is out of date with solutions/; run `ownit release`. Differences:")
+            for name in report.out_of_date:
+                print(f"  {name}")
+            return EXIT_FAILED
+        print("exercises/ is up to date with solutions/.")
+        return EXIT_OK
+    if not report.released and not report.removed:
+        print("No assignments in solutions/ yet: nothing to release.")
+    for name in report.released:
+        print(f"released exercises/{name}")
+    for name in report.removed:
+        print(f"removed exercises/{name} (its source in solutions/ is gone)")
+    return EXIT_OK
+
+
+def _not_yet(name: str):
+    def run(args: argparse.Namespace) -> int:
+        print(f"ownit {name}: arrives with the exercises; nothing to {name} yet.", file=sys.stderr)
+        return EXIT_USAGE
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ownit",
+        description="Own It: a course on ownership and accountability for software engineers.",
+    )
+    parser.add_argument("--version", action="version", version=f"ownit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    start = sub.add_parser("start", help="open the course in JupyterLab",
+                           description="Open JupyterLab on course/00_start_here.ipynb.")
+    start.add_argument("--port", type=int, default=8888, help="port to serve on (default 8888)")
+    start.add_argument("--ip", default="127.0.0.1",
+                       help="address to bind (default 127.0.0.1: this machine only)")
+    start.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+    start.add_argument("--all-files", action="store_true",
+                       help="show every file, solutions/ included (instructors)")
+    start.set_defaults(run=_cmd_start)
+
+    check = sub.add_parser("check", help="grade your own exercise notebook, with hints",
+                           description="Grade one exercise notebook and show a hint per failure.")
+    check.add_argument("notebook", type=Path, metavar="NOTEBOOK")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.set_defaults(run=_not_yet("check"))
+
+    release = sub.add_parser("release", help="regenerate exercises/ from solutions/ (nbgrader)",
+                             description="Regenerate exercises/ from solutions/ with nbgrader.")
+    release.add_argument("--check", action="store_true",
+                         help="change nothing; exit 1 naming the files if exercises/ is stale")
+    release.set_defaults(run=_cmd_release)
+
+    grade = sub.add_parser("grade", help="grade a folder of submissions (instructors)",
+                           description="Grade SUBMITTED/<student>/<assignment>/<notebook>.ipynb.")
+    grade.add_argument("submitted", type=Path, metavar="SUBMITTED")
+    grade.add_argument("--out", type=Path, required=True, metavar="OUT")
+    grade.add_argument("--workers", type=int, default=None, metavar="N")
+    grade.add_argument("--assignment", default=None, metavar="ID")
+    grade.set_defaults(run=_not_yet("grade"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except CourseNotFound as exc:
+        print(f"ownit {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
