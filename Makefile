@@ -1,0 +1,32 @@
+# Two commands on a fresh machine: `make start` opens the course, `make test` runs every test.
+# Both create .venv and install the project into it; a second run skips the install unless
+# pyproject.toml changed (the stamp file records the last install).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8888
+
+.PHONY: start test lint release clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+start: $(STAMP)
+	$(BIN)/ownit start --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+release: $(STAMP)
+	$(BIN)/ownit release
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,286 @@
+"""Blameless post-mortems: a 5 Whys checker, a seeded incident to write up, action-item checks.
+
+The checks are plain functions on text so they can be tested and reused; the ipywidgets builder
+in :class:`WhysBuilder` is a thin layer that calls them. They are heuristics on words, meant to
+prompt a second look, not to pass judgement: a human reads the chain in the end.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+SEED = 303
+START = pd.Timestamp("2025-03-11T13:30:00Z")
+
+# The syllabus's example: the site crashed, and the chain ends at a process the team can change.
+DB_OVERLOAD_PROBLEM = "The site crashed"
+DB_OVERLOAD_CHAIN = [
+    ("Why did the site crash?", "The DB was overloaded"),
+    ("Why was the DB overloaded?", "Too many connections"),
+    ("Why were there too many connections?", "The connection pool wasn't configured"),
+    ("Why wasn't it configured?", "We used the default settings"),
+    ("Why did we use defaults?", "We don't have a load testing checklist"),
+]
+
+# Words that point at a person rather than a process. "I" and "we" are fine in a conversation,
+# but a chain that ends at someone's memory or care has not found a cause the team can change.
+BLAME_WORDS = {"he", "she", "him", "her", "someone", "somebody", "intern", "careless",
+               "carelessness", "lazy", "sloppy", "incompetent", "fault", "negligent", "stupid"}
+BLAME_PHRASES = ["human error", "new hire", "new guy", "should have known", "didn't bother",
+                 "did not bother", "not paying attention"]
+# Verbs that, right after a name, usually make a sentence about a person's action.
+BLAME_VERBS = {"forgot", "pushed", "broke", "ignored", "missed", "skipped", "deployed",
+               "messed", "didn't", "typed", "ran", "deleted", "merged", "approved", "failed"}
+NOT_NAMES = {"we", "the", "it", "this", "there", "our", "a", "an", "they", "nobody",
+             "no", "too", "because", "why", "and", "but", "so", "then", "deploys", "tests"}
+# Words that name something a team can change: a process, a tool, a check, a default.
+PROCESS_WORDS = {"checklist", "process", "review", "test", "tests", "testing", "validation",
+                 "validate", "validates", "runbook", "alert", "alerts", "alerting",
+                 "monitoring", "automation", "automated", "script", "pipeline", "documentation",
+                 "docs", "documented", "policy", "guideline", "guidelines", "linter", "lint",
+                 "template", "training", "onboarding", "owner", "ownership", "limit", "limits",
+                 "standard", "step", "gate", "canary", "rollout", "procedure", "playbook"}
+STOP_WORDS = {"why", "did", "do", "does", "the", "a", "an", "was", "were", "is", "are", "we",
+              "it", "its", "there", "too", "many", "to", "of", "and", "not", "wasn't",
+              "weren't", "don't", "didn't", "doesn't", "isn't", "have", "has", "had", "our",
+              "so", "that", "this", "in", "on", "for", "with", "be", "been", "no", "they",
+              "their", "by", "at", "as", "or", "from", "because", "any", "all", "get", "got"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing to look at again in a 5 Whys chain; ``step`` counts from 1."""
+
+    step: int
+    kind: str  # "person", "unlinked" or "stopped_early"
+    message: str
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z][a-z']*", text.lower())
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough to match "overloaded" with "overload" and "defaults" with "default"."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def key_words(text: str) -> set[str]:
+    """The stemmed content words of a text (no stop words)."""
+    return {stem(w) for w in words(text) if w not in STOP_WORDS and len(w) > 1}
+
+
+def names_a_person(text: str) -> str | None:
+    """The word or phrase that makes ``text`` about a person, or None when it names none."""
+    lowered = text.lower()
+    for phrase in BLAME_PHRASES:
+        if phrase in lowered:
+            return phrase
+    for word in words(text):
+        if word in BLAME_WORDS:
+            return word
+    tokens = re.findall(r"[A-Za-z][A-Za-z']*", text)
+    for name, verb in zip(tokens, tokens[1:], strict=False):
+        looks_like_name = name[0].isupper() and not name.isupper() and len(name) > 1
+        if looks_like_name and name.lower() not in NOT_NAMES and verb.lower() in BLAME_VERBS:
+            return name
+    return None
+
+
+def reaches_a_process(text: str) -> bool:
+    """True when the answer names something a team can change (a process, check or tool)."""
+    return any(w in PROCESS_WORDS or stem(w) in PROCESS_WORDS for w in words(text))
+
+
+def check_chain(problem: str, steps: list[tuple[str, str]]) -> list[Finding]:
+    """Findings for a 5 Whys chain: (question, answer) steps that start from ``problem``.
+
+    Three checks, in words a facilitator would use:
+
+    - *person*: an answer names a person, not a process ("Kevin pushed a bad config");
+    - *unlinked*: a step shares no key word with the answer before it, so it may not explain it;
+    - *stopped_early*: the last answer is not yet something a team can change.
+    """
+    found: list[Finding] = []
+    previous = problem
+    for n, (question, answer) in enumerate(steps, 1):
+        who = names_a_person(answer)
+        if who:
+            found.append(Finding(n, "person", f"Step {n} points at a person ({who!r}). Ask what "
+                                 "in the system let that happen, and answer that instead."))
+        if not key_words(previous) & key_words(f"{question} {answer}"):
+            found.append(Finding(n, "unlinked", f"Step {n} shares no key word with the answer "
+                                 "before it. Does it really explain it?"))
+        previous = answer
+    if not steps:
+        found.append(Finding(0, "stopped_early", "No whys yet: start with why the problem "
+                             "happened."))
+    elif not reaches_a_process(steps[-1][1]):
+        found.append(Finding(len(steps), "stopped_early", "The last answer is not yet something "
+                             "the team can change (a process, a check, a tool). Ask why once "
+                             "more."))
+    return found
+
+
+def next_question(previous_answer: str) -> str:
+    """A first draft of the next why, for the learner to rephrase."""
+    return f"Why: {previous_answer.strip().rstrip('.')}?"
+
+
+class WhysBuilder:
+    """A 5 Whys builder: type each answer, press Add, read the checks. Thin layer over
+    :func:`check_chain`; ``add`` and ``reset`` are also callable from Python."""
+
+    def __init__(self, problem: str = DB_OVERLOAD_PROBLEM):
+        import ipywidgets as widgets
+
+        self.problem = widgets.Text(value=problem, description="Problem",
+                                    layout=widgets.Layout(width="90%"))
+        self.question = widgets.Text(value=f"Why did it happen? ({problem})",
+                                     description="Why?", layout=widgets.Layout(width="90%"))
+        self.answer = widgets.Text(placeholder="Because ...", description="Answer",
+                                   layout=widgets.Layout(width="90%"))
+        self.add_button = widgets.Button(description="Add this why", icon="plus")
+        self.reset_button = widgets.Button(description="Start over", icon="undo")
+        self.report = widgets.HTML()
+        self.steps: list[tuple[str, str]] = []
+        self.add_button.on_click(lambda _: self.add())
+        self.reset_button.on_click(lambda _: self.reset())
+        self.answer.on_submit(lambda _: self.add())
+        self.widget = widgets.VBox([self.problem, self.question, self.answer,
+                                    widgets.HBox([self.add_button, self.reset_button]),
+                                    self.report])
+        self._render()
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+    def add(self, question: str | None = None, answer: str | None = None) -> list[Finding]:
+        question = self.question.value if question is None else question
+        answer = self.answer.value if answer is None else answer
+        if answer.strip():
+            self.steps.append((question.strip(), answer.strip()))
+            self.question.value = next_question(answer)
+            self.answer.value = ""
+        return self._render()
+
+    def reset(self) -> None:
+        self.steps = []
+        self.question.value = f"Why did it happen? ({self.problem.value})"
+        self._render()
+
+    def _render(self) -> list[Finding]:
+        findings = check_chain(self.problem.value, self.steps) if self.steps else []
+        lines = [f"<li>{html.escape(q)} <b>{html.escape(a)}</b></li>" for q, a in self.steps]
+        notes = [f"<li>⚠️ {html.escape(f.message)}</li>" for f in findings]
+        if self.steps and not findings:
+            notes = ["<li>✅ Linked, blameless, and it ends at something the team can change."
+                     "</li>"]
+        self.report.value = (f"<ol>{''.join(lines)}</ol><ul>{''.join(notes)}</ul>"
+                             if self.steps else "<p><i>No whys yet.</i></p>")
+        return findings
+
+
+def incident_metrics(seed: int = SEED) -> pd.DataFrame:
+    """Per-minute metrics of the DB-overload incident: open connections and the share of failed
+    requests, from 30 minutes before the trigger until well after the fix."""
+    rng = np.random.default_rng(seed)
+    minutes = pd.date_range(START, periods=150, freq="min")
+    t = np.arange(len(minutes))
+    # Traffic grows after a marketing email at minute 30; the default pool lets every worker open
+    # its own connections until the database hits its limit.
+    surge = 200 * (1 - np.exp(-np.clip(t - 30, 0, None) / 25))
+    demand = 60 + surge + rng.normal(0, 4, len(t))
+    connections = np.minimum(demand, 200)
+    connections = np.where(t >= 118, 55 + rng.normal(0, 3, len(t)), connections)
+    errors = np.clip((demand - 190) / 140, 0, 0.6) + rng.normal(0.002, 0.001, len(t))
+    errors = np.where(t >= 118, rng.normal(0.002, 0.001, len(t)), errors)
+    return pd.DataFrame({"minute": minutes, "db_connections": connections.round().astype(int),
+                         "error_ratio": np.clip(errors, 0, 1).round(4)})
+
+
+def incident_events() -> pd.DataFrame:
+    """What happened and when, as a scribe would have noted it (UTC)."""
+    rows = [
+        (0, "Marketing email sent to 400k customers"),
+        (58, "Checkout error ratio crosses 5%"),
+        (63, "On-call paged by the checkout error alert"),
+        (66, "Incident declared; on-call is incident commander"),
+        (75, "DB team joins: connections pinned at the database limit of 200"),
+        (96, "Root of the pile-up found: pool size left at the library default"),
+        (112, "Pool capped at 20 per worker; config change deployed through the pipeline"),
+        (118, "Error ratio back under 0.5%"),
+        (140, "Incident closed"),
+    ]
+    return pd.DataFrame({"when": [START + pd.Timedelta(minutes=m) for m, _ in rows],
+                         "event": [e for _, e in rows]})
+
+
+def plot_incident(metrics: pd.DataFrame, events: pd.DataFrame):
+    """Connections and errors over the incident, with the trigger, page and fix marked."""
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 4.6), sharex=True)
+    top.plot(metrics["minute"], metrics["db_connections"], color="steelblue")
+    top.axhline(200, color="black", linestyle=":", linewidth=1)
+    top.set_ylabel("DB connections")
+    bottom.plot(metrics["minute"], metrics["error_ratio"] * 100, color="firebrick")
+    bottom.set_ylabel("failed requests (%)")
+    marks = {"Marketing email": "trigger", "paged": "page", "deployed": "fix"}
+    for when, event in events.itertuples(index=False):
+        for key, label in marks.items():
+            if key in event:
+                for ax in (top, bottom):
+                    ax.axvline(when, color="grey", linestyle="--", linewidth=1)
+                top.annotate(label, (when, 205), fontsize=9, ha="center")
+    top.set_ylim(0, 230)
+    top.set_title("DB overload incident: connections hit the limit, then requests fail")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+ACTION_ITEM_TYPES = {"prevent", "mitigate", "detect", "repair", "process"}
+VAGUE_WORDS = {"better", "more careful", "improve", "try to", "be aware", "investigate",
+               "look into", "remember"}
+
+
+def action_item_problems(item: dict) -> list[str]:
+    """What keeps an action item from being owned, prioritised, measurable and preventive."""
+    found = []
+    if not str(item.get("owner") or "").strip():
+        found.append("no owner: everyone's job is no one's job")
+    if item.get("priority") not in {"P0", "P1", "P2", "P3"}:
+        found.append("no priority: it will lose to every feature")
+    if not str(item.get("bug") or "").strip():
+        found.append("no ticket: it will be forgotten after the meeting")
+    if item.get("type") not in ACTION_ITEM_TYPES:
+        found.append(f"no type: say whether it is one of {sorted(ACTION_ITEM_TYPES)}")
+    text = str(item.get("action", "")).lower()
+    vague = sorted(w for w in VAGUE_WORDS if w in text)
+    if vague:
+        found.append(f"not measurable ({', '.join(vague)}): how will we know it is done?")
+    return found
+
+
+def draft_action_items() -> pd.DataFrame:
+    """A first draft of action items for the DB-overload post-mortem: some good, some not."""
+    return pd.DataFrame([
+        {"action": "Add a load-testing checklist to the launch template, incl. pool sizes",
+         "type": "prevent", "owner": "Freya", "priority": "P1", "bug": "OPS-412"},
+        {"action": "Alert when DB connections exceed 80% of the limit for 5 minutes",
+         "type": "detect", "owner": "Gopal", "priority": "P1", "bug": "OPS-413"},
+        {"action": "Be more careful with default settings",
+         "type": "prevent", "owner": "", "priority": "", "bug": ""},
+        {"action": "Investigate connection usage",
+         "type": "", "owner": "Chen", "priority": "P2", "bug": "OPS-415"},
+    ])

@@ -1,0 +1,99 @@
+"""The ``ownit`` command-line contract: subcommands, exit codes, messages, and ``start``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import ROOT
+
+OWNIT = [sys.executable, "-m", "ownit.cli"]
+
+
+def run(*args, cwd=ROOT, env=None):
+    return subprocess.run([*OWNIT, *args], cwd=cwd, capture_output=True, text=True,
+                          env=env, timeout=120, check=False)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_help_lists_the_four_commands():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("start", "check", "release", "grade"):
+        assert f"    {command} " in result.stdout
+
+
+@pytest.mark.parametrize("args", [[], ["frobnicate"], ["grade", "subs"], ["start", "--port", "x"]],
+                         ids=["nothing", "unknown-command", "grade-without-out", "bad-port"])
+def test_bad_arguments_exit_2_with_a_message(args):
+    result = run(*args)
+    assert result.returncode == 2
+    assert "usage: ownit" in result.stderr and "error:" in result.stderr
+
+
+def test_outside_a_course_it_says_where_to_run(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "OWNIT_ROOT"}
+    env["OWNIT_ROOT"] = str(tmp_path)
+    result = run("release", "--check", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    assert "OWNIT_ROOT" in result.stderr and "not an Own It course root" in result.stderr
+
+
+def test_release_check_passes_on_the_committed_exercises():
+    result = run("release", "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "up to date" in result.stdout
+
+
+def test_start_serves_the_course_on_loopback_and_stops():
+    port = free_port()
+    proc = subprocess.Popen([*OWNIT, "start", "--no-browser", "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        status = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=2) as r:
+                    status = r.status
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert status == 200, "JupyterLab did not answer on 127.0.0.1"
+        with pytest.raises(OSError):
+            # bound to loopback only: the machine's other addresses do not answer
+            outside = socket.gethostbyname(socket.gethostname())
+            if outside.startswith("127."):
+                raise OSError("no non-loopback address to try")
+            socket.create_connection((outside, port), timeout=2).close()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            out, _ = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, _ = proc.communicate()
+    assert "00_start_here.ipynb" in out or "lab" in out
+
+
+def test_start_refuses_a_busy_port_with_advice():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        result = run("start", "--no-browser", "--port", str(port))
+    assert result.returncode == 2
+    assert "already in use" in result.stderr and f"--port {port + 1}" in result.stderr
