@@ -97,7 +97,8 @@ def release(root: Path, *, check: bool = False, gradebook: Path | None = None) -
             report.released.append(assignment_id)
     for name in stale:
         if check:
-            report.out_of_date.append(f"{RELEASE_DIRECTORY}/{name} (no source in {SOURCE_DIRECTORY}/)")
+            report.out_of_date.append(
+                f"{RELEASE_DIRECTORY}/{name} (no source in {SOURCE_DIRECTORY}/)")
         else:
             shutil.rmtree(exercises / name)
             report.removed.append(name)

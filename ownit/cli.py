@@ -50,6 +50,26 @@ def _cmd_release(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from autograder.check import BadInput, as_contract, check_notebook, dumps
+    from ownit.check import VISIBLE_ONLY_NOTE, format_table
+
+    try:
+        result, hidden = check_notebook(course_root(), args.notebook)
+    except BadInput as exc:
+        print(f"ownit check: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    report = as_contract(result, args.notebook)
+    if args.json:
+        print(dumps(report))
+        if not hidden:
+            print(VISIBLE_ONLY_NOTE, file=sys.stderr)
+    else:
+        print(format_table(report, hidden))
+    every_part_passes = all(p["passed"] for p in report["parts"] if not p["manual"])
+    return EXIT_OK if every_part_passes else EXIT_FAILED
+
+
 def _not_yet(name: str):
     def run(args: argparse.Namespace) -> int:
         print(f"ownit {name}: arrives with the exercises; nothing to {name} yet.", file=sys.stderr)
@@ -79,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Grade one exercise notebook and show a hint per failure.")
     check.add_argument("notebook", type=Path, metavar="NOTEBOOK")
     check.add_argument("--json", action="store_true", help="print one JSON object")
-    check.set_defaults(run=_not_yet("check"))
+    check.set_defaults(run=_cmd_check)
 
     release = sub.add_parser("release", help="regenerate exercises/ from solutions/ (nbgrader)",
                              description="Regenerate exercises/ from solutions/ with nbgrader.")

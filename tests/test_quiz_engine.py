@@ -29,7 +29,8 @@ ORDER = {"id": "probe_order", "type": "order", "scenario": "The Probe", "prompt"
          "explanation": "in order"}
 CLASSIFY = {"id": "probe_classify", "type": "classify", "scenario": "The Probe",
             "prompt": "Sort them",
-            "categories": [{"id": "good", "label": "Blameless"}, {"id": "bad", "label": "Blameful"}],
+            "categories": [{"id": "good", "label": "Blameless"},
+                           {"id": "bad", "label": "Blameful"}],
             "options": [{"id": f"s{n}", "text": f"sentence {n}", "feedback": f"why {n}",
                          "category": "good" if n % 2 else "bad"} for n in range(4)],
             "explanation": "sorted"}

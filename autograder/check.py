@@ -1,0 +1,96 @@
+"""Checking one learner notebook: the core of ``ownit check`` and of the notebook's check cell."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from autograder.grading import GradingFailed, SubmissionResult, grade_submission
+from autograder.prepared import UnknownAssignment, prepare
+from autograder.settings import RELEASE_DIRECTORY, SOURCE_DIRECTORY
+
+
+class BadInput(ValueError):
+    """The notebook cannot be checked; the message says what to do instead."""
+
+
+def known_assignments(root: Path) -> list[str]:
+    found = set()
+    for top in (SOURCE_DIRECTORY, RELEASE_DIRECTORY):
+        folder = root / top
+        if folder.is_dir():
+            found |= {p.name for p in folder.iterdir() if p.is_dir() and any(p.glob("*.ipynb"))}
+    return sorted(found)
+
+
+def assignment_of(root: Path, notebook: Path) -> str:
+    known = known_assignments(root)
+    for guess in (notebook.resolve().parent.name, notebook.stem):
+        if guess in known:
+            return guess
+    close = difflib.get_close_matches(notebook.stem, known, n=1, cutoff=0.5)
+    hint = f" Did you mean {close[0]}?" if close else ""
+    raise BadInput(
+        f"{notebook} is not an exercise of this course: keep it in its folder, "
+        f"exercises/<id>/<id>.ipynb, with <id> one of: {', '.join(known) or '(none yet)'}.{hint}")
+
+
+def _read(notebook: Path) -> None:
+    if not notebook.is_file():
+        raise BadInput(f"{notebook}: no such file. Give the path of your exercise notebook, "
+                       "e.g. exercises/deploy_safely/deploy_safely.ipynb")
+    if notebook.suffix != ".ipynb":
+        raise BadInput(f"{notebook} is not a notebook (.ipynb). Give the path of your exercise "
+                       "notebook, e.g. exercises/deploy_safely/deploy_safely.ipynb")
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+        nbformat.validate(nb)
+    except (ValueError, nbformat.ValidationError) as exc:
+        raise BadInput(f"{notebook} is not a valid notebook ({str(exc).splitlines()[0]}). "
+                       "If you edited it by hand, restore it from JupyterLab's "
+                       "File > Revert Notebook to Checkpoint, or from git.") from None
+
+
+def check_notebook(root: Path, notebook: Path) -> tuple[SubmissionResult, bool]:
+    """Grade ``notebook``; returns the result and whether hidden tests were part of it."""
+    _read(notebook)
+    assignment_id = assignment_of(root, notebook)
+    try:
+        prepared = prepare(root, assignment_id)
+    except UnknownAssignment:
+        raise BadInput(f"No exercise {assignment_id!r} in this course.") from None
+    names = prepared.notebook_names()
+    target = notebook.stem if notebook.stem in names else (names[0] if len(names) == 1 else None)
+    if target is None:
+        raise BadInput(f"{notebook.name} is not one of the notebooks of {assignment_id}: "
+                       f"{', '.join(n + '.ipynb' for n in names)}")
+    with tempfile.TemporaryDirectory(prefix="ownit-check-") as tmp:
+        folder = Path(tmp) / "submission"
+        folder.mkdir()
+        shutil.copy(notebook, folder / f"{target}.ipynb")
+        try:
+            result = grade_submission(prepared, folder, "learner")
+        except GradingFailed as exc:
+            raise BadInput(f"nbgrader could not grade {notebook}: {exc}") from None
+    return result, prepared.has_hidden_tests
+
+
+def as_contract(result: SubmissionResult, notebook: Path) -> dict:
+    """The JSON object of ``ownit check --json`` (DESIGN.md)."""
+    return {
+        "assignment": result.assignment,
+        "notebook": str(notebook),
+        "score": result.score,
+        "max_score": result.max_score,
+        "parts": [{"id": p.id, "score": p.score, "max_score": p.max_score, "passed": p.passed,
+                   "manual": p.manual, "hint": p.hint} for p in result.parts],
+    }
+
+
+def dumps(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False)

@@ -1,0 +1,117 @@
+"""A generated assignment, cached on disk and keyed on its content.
+
+Generating an assignment costs nbgrader a second or more per notebook, so ``ownit check`` and
+``ownit grade`` generate each assignment once and reuse it until the source changes. The cache key
+covers every byte of the source folder, the course settings and nbgrader's version; a cache entry
+is built in a temporary folder and renamed into place, so concurrent runs never see half of one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+from nbgrader.apps import NbGraderAPI
+
+from autograder import settings
+from autograder.settings import GRADEBOOK, RELEASE_DIRECTORY, SOURCE_DIRECTORY, course_config
+
+CACHE_ENV = "OWNIT_CACHE"
+
+
+class UnknownAssignment(LookupError):
+    """No source (or release) folder holds this assignment."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    assignment_id: str
+    folder: Path  # holds solutions/<id>/ (the source nbgrader grades with) and gradebook.db
+    has_hidden_tests: bool  # False when only the student release was available as the source
+
+    @property
+    def source_dir(self) -> Path:
+        return self.folder / SOURCE_DIRECTORY / self.assignment_id
+
+    @property
+    def release_dir(self) -> Path:
+        return self.folder / RELEASE_DIRECTORY / self.assignment_id
+
+    @property
+    def gradebook(self) -> Path:
+        return self.folder / GRADEBOOK
+
+    def notebook_names(self) -> list[str]:
+        return sorted(p.stem for p in self.source_dir.glob("*.ipynb"))
+
+
+def cache_dir(root: Path) -> Path:
+    env = os.environ.get(CACHE_ENV)
+    return Path(env) if env else root / ".ownit-cache"
+
+
+def _content_key(folder: Path) -> str:
+    digest = hashlib.sha256()
+    digest.update(version("nbgrader").encode())
+    digest.update(Path(settings.__file__).read_bytes())
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if ".ipynb_checkpoints" in path.parts or "__pycache__" in path.parts:
+            continue
+        digest.update(str(path.relative_to(folder)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:20]
+
+
+def source_of(root: Path, assignment_id: str) -> tuple[Path, bool]:
+    """The folder to grade with, and whether it holds the hidden tests."""
+    source = root / SOURCE_DIRECTORY / assignment_id
+    if any(source.glob("*.ipynb")):
+        return source, True
+    release = root / RELEASE_DIRECTORY / assignment_id
+    if any(release.glob("*.ipynb")):
+        return release, False
+    raise UnknownAssignment(assignment_id)
+
+
+def prepare(root: Path, assignment_id: str) -> Prepared:
+    """The generated assignment for the current source, from the cache or made now."""
+    source, hidden = source_of(root, assignment_id)
+    key = _content_key(source)
+    target = cache_dir(root) / f"{assignment_id}-{key}"
+    if not (target / GRADEBOOK).is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        build = Path(tempfile.mkdtemp(prefix=f".{assignment_id}-", dir=target.parent))
+        try:
+            _build(source, assignment_id, build)
+            try:
+                build.rename(target)
+            except OSError:  # another run built the same entry first: use theirs
+                shutil.rmtree(build, ignore_errors=True)
+        finally:
+            if build.exists():
+                shutil.rmtree(build, ignore_errors=True)
+        _prune(target)
+    return Prepared(assignment_id, target, hidden)
+
+
+def _build(source: Path, assignment_id: str, folder: Path) -> None:
+    shutil.copytree(source, folder / SOURCE_DIRECTORY / assignment_id,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    api = NbGraderAPI(config=course_config(folder))
+    result = api.generate_assignment(assignment_id, force=True, create=True)
+    if not result["success"]:
+        raise RuntimeError(f"nbgrader could not generate {assignment_id!r}: "
+                           f"{result.get('error') or result.get('log')}")
+
+
+def _prune(keep: Path) -> None:
+    """Drop older cache entries of the same assignment."""
+    prefix = keep.name.rsplit("-", 1)[0] + "-"
+    for entry in keep.parent.glob(f"{prefix}*"):
+        if entry != keep and entry.is_dir() and not entry.name.startswith("."):
+            shutil.rmtree(entry, ignore_errors=True)
