@@ -45,7 +45,8 @@ def problems(bank: dict) -> list[str]:
             found.append(f"{where}: two options share an id")
         right = sum(bool(o.get("correct")) for o in item["options"])
         if item["type"] == "single" and right != 1:
-            found.append(f"{where}: a single-choice item needs exactly one correct option, has {right}")
+            found.append(
+                f"{where}: a single-choice item needs exactly one correct option, has {right}")
         if item["type"] == "multiple" and right < 1:
             found.append(f"{where}: a multiple-choice item needs at least one correct option")
         if item["type"] == "classify":

@@ -155,7 +155,8 @@ class Quiz(widgets.VBox):
         if kind == "multiple":
             if not answer:
                 return None
-            wrong = [o for o in self.item["options"] if bool(o.get("correct")) != (o["id"] in answer)]
+            wrong = [o for o in self.item["options"]
+                     if bool(o.get("correct")) != (o["id"] in answer)]
             if not wrong:
                 return Result(True, "✅ Correct: you found every right answer.",
                               [by_id[i]["feedback"] for i in answer])
