@@ -70,11 +70,29 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if every_part_passes else EXIT_FAILED
 
 
-def _not_yet(name: str):
-    def run(args: argparse.Namespace) -> int:
-        print(f"ownit {name}: arrives with the exercises; nothing to {name} yet.", file=sys.stderr)
+def _cmd_grade(args: argparse.Namespace) -> int:
+    from autograder.grade import grade
+    from autograder.prepared import UnknownAssignment
+
+    if not args.submitted.is_dir():
+        print(f"ownit grade: {args.submitted} is not a folder. Give the folder that holds "
+              "<student_id>/<assignment_id>/<notebook>.ipynb or <student_id>.zip files.",
+              file=sys.stderr)
         return EXIT_USAGE
-    return run
+    if args.workers is not None and args.workers < 1:
+        print("ownit grade: --workers must be 1 or more.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        run = grade(course_root(), args.submitted, args.out, workers=args.workers,
+                    assignment=args.assignment, force=args.force)
+    except UnknownAssignment as exc:
+        print(f"ownit grade: no assignment {exc.args[0]!r} in solutions/.", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{len(run.rows)} submissions: {run.graded} graded now, {run.reused} unchanged since "
+          f"the last run, {run.errors} not graded (status error) in {run.seconds:.1f} s.")
+    print(f"Wrote {args.out / 'grades.csv'}, {args.out / 'gradebook.csv'}, "
+          f"{args.out / 'report.html'} and {args.out / 'feedback'}/.")
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -111,9 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Grade SUBMITTED/<student>/<assignment>/<notebook>.ipynb.")
     grade.add_argument("submitted", type=Path, metavar="SUBMITTED")
     grade.add_argument("--out", type=Path, required=True, metavar="OUT")
-    grade.add_argument("--workers", type=int, default=None, metavar="N")
-    grade.add_argument("--assignment", default=None, metavar="ID")
-    grade.set_defaults(run=_not_yet("grade"))
+    grade.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="submissions graded at once (default: the number of CPUs)")
+    grade.add_argument("--assignment", default=None, metavar="ID",
+                       help="grade only this assignment")
+    grade.add_argument("--force", action="store_true",
+                       help="grade every submission again, even unchanged ones")
+    grade.set_defaults(run=_cmd_grade)
     return parser
 
 

@@ -1,0 +1,297 @@
+"""``ownit grade``: grade a cohort. Workers grade submissions; only this coordinator writes.
+
+Each submission is graded by :func:`autograder.grading.grade_submission` in a worker process,
+in a private scratch course. The coordinator alone writes the course gradebook (so formgrader
+sees every submission and manual grading works as usual), the autograded notebooks formgrader
+shows, and everything in OUT. Every file in OUT is written to a temporary name and renamed, and
+OUT/state.json remembers what was graded from which bytes, so a rerun grades only what changed.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+
+from autograder import report
+from autograder.feedback import feedback_html
+from autograder.grading import GradingFailed, Part, SubmissionResult, grade_submission
+from autograder.prepared import Prepared, UnknownAssignment, prepare
+from autograder.release import _generate, assignment_ids
+from autograder.settings import AUTOGRADED_DIRECTORY, GRADEBOOK
+from autograder.submissions import Submission, discover
+
+COLUMNS = ["student_id", "assignment_id", "score", "max_score", "status", "detail"]
+MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class GradeRun:
+    rows: list[dict] = field(default_factory=list)
+    graded: int = 0
+    reused: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data.encode() if isinstance(data, str) else data)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+def _fingerprint(prepared: Prepared, folder: Path) -> str:
+    digest = hashlib.sha256(prepared.folder.name.encode())
+    for nb in sorted(folder.glob("*.ipynb")):
+        digest.update(nb.name.encode() + b"\0" + nb.read_bytes())
+    return digest.hexdigest()
+
+
+def _precheck(prepared: Prepared, sub: Submission, staging: Path) -> tuple[Path | None, str | None]:
+    """Checks that need no code to run. Returns the folder to grade, or a problem in words."""
+    if sub.folder is None:
+        return None, sub.problem
+    notebooks = sorted(sub.folder.glob("*.ipynb"))
+    names = prepared.notebook_names()
+    if not notebooks:
+        return None, "no notebook in the submission"
+    for nb in notebooks:
+        size = nb.stat().st_size
+        if size > MAX_NOTEBOOK_BYTES:
+            return None, (f"{nb.name} is {size // 2**20} MB, over the "
+                          f"{MAX_NOTEBOOK_BYTES // 2**20} MB limit")
+        try:
+            nbformat.validate(nbformat.read(nb, as_version=4))
+        except Exception as exc:  # noqa: BLE001 - any unreadable notebook is the same problem
+            return None, f"{nb.name} is not a valid notebook ({str(exc).splitlines()[0][:120]})"
+    expected = {f"{n}.ipynb" for n in names}
+    if {nb.name for nb in notebooks} & expected:
+        return sub.folder, None
+    if len(notebooks) == 1 and len(names) == 1:
+        # One notebook under another name (a "Copy1", an LMS prefix): grade it as the right one.
+        folder = staging / "renamed" / sub.student / sub.assignment
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        shutil.copy(notebooks[0], folder / f"{names[0]}.ipynb")
+        return folder, None
+    return None, (f"none of {', '.join(nb.name for nb in notebooks)} is a notebook of "
+                  f"{sub.assignment} ({', '.join(sorted(expected))})")
+
+
+def _work(prepared: Prepared, folder: str, student: str, scratch: str) -> SubmissionResult:
+    return grade_submission(prepared, Path(folder), student, Path(scratch))
+
+
+def _ensure_assignment(root: Path, aid: str) -> None:
+    """The course gradebook must know the assignment (formgrader and manual grading need it)."""
+    try:
+        with Gradebook(f"sqlite:///{root / GRADEBOOK}") as gb:
+            gb.find_assignment(aid)
+            return
+    except MissingEntry:
+        pass
+    with tempfile.TemporaryDirectory() as tmp:
+        _generate(root, aid, Path(tmp), root / GRADEBOOK)
+
+
+def _record(root: Path, result: SubmissionResult) -> None:
+    """Write one worker's result into the course gradebook (keeping manual scores)."""
+    with Gradebook(f"sqlite:///{root / GRADEBOOK}") as gb:
+        gb.update_or_create_student(result.student)
+        gb.update_or_create_submission(result.assignment, result.student)
+        parts = {p.id: p for p in result.parts}
+        for nb_name in result.autograded:
+            submitted = gb.find_submission_notebook(nb_name, result.assignment, result.student)
+            for grade in submitted.grades:
+                part = parts.get(grade.name)
+                if part is None or part.manual:
+                    grade.auto_score = None
+                    grade.needs_manual_grade = grade.manual_score is None
+                else:
+                    grade.auto_score = part.score
+                    grade.needs_manual_grade = False
+        gb.db.commit()
+
+
+def _row_from_gradebook(root: Path, student: str, aid: str) -> dict:
+    with Gradebook(f"sqlite:///{root / GRADEBOOK}") as gb:
+        sub = gb.find_submission(aid, student)
+        pending = [(g.name, g.max_score) for nb in sub.notebooks for g in nb.grades
+                   if g.auto_score is None and g.manual_score is None]
+        score, max_score = float(sub.score), float(sub.max_score)
+    detail = "all parts graded"
+    if pending:
+        points = sum(m for _, m in pending)
+        detail = (f"{points:g} points still to grade by hand "
+                  f"({', '.join(n for n, _ in pending)}); score counts graded parts only")
+    return {"student_id": student, "assignment_id": aid, "score": f"{score:g}",
+            "max_score": f"{max_score:g}", "status": "graded", "detail": detail}
+
+
+def _error_row(student: str, aid: str, detail: str) -> dict:
+    return {"student_id": student, "assignment_id": aid, "score": "", "max_score": "",
+            "status": "error", "detail": detail}
+
+
+def _csv(rows: list[dict], columns: list[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _wide(rows: list[dict], assignments: list[str]) -> str:
+    students = sorted({r["student_id"] for r in rows})
+    table = []
+    for student in students:
+        line = {"student_id": student}
+        total = 0.0
+        for aid in assignments:
+            found = [r for r in rows if r["student_id"] == student and r["assignment_id"] == aid]
+            value = found[0]["score"] if found and found[0]["status"] == "graded" else ""
+            line[aid] = value
+            total += float(value or 0)
+        line["total"] = f"{total:g}"
+        table.append(line)
+    return _csv(table, ["student_id", *assignments, "total"])
+
+
+class Progress:
+    def __init__(self, total: int, stream=sys.stderr):
+        self.total, self.done, self.start, self.stream = total, 0, time.monotonic(), stream
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        elapsed = time.monotonic() - self.start
+        eta = elapsed / self.done * (self.total - self.done)
+        width = 24
+        filled = int(width * self.done / max(self.total, 1))
+        line = (f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
+                f"eta {int(eta) // 60}:{int(eta) % 60:02d}  {label}")
+        end = "\r" if self.stream.isatty() and self.done < self.total else "\n"
+        print(line[:100].ljust(100 if end == "\r" else 0), end=end, file=self.stream, flush=True)
+
+
+def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
+          assignment: str | None = None, force: bool = False, quiet: bool = False) -> GradeRun:
+    started = time.monotonic()
+    known = assignment_ids(root)
+    if assignment is not None and assignment not in known:
+        raise UnknownAssignment(assignment)
+    wanted = [assignment] if assignment else known
+    out.mkdir(parents=True, exist_ok=True)
+    work_root = out / ".work"
+    staging = work_root / "staging"
+    submissions = discover(submitted, wanted, staging)
+    state_path = out / "state.json"
+    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    run = GradeRun()
+
+    prepared = {aid: prepare(root, aid) for aid in {s.assignment for s in submissions
+                                                    if s.assignment in known}}
+    jobs, rows = [], {}
+    for sub in submissions:
+        key = f"{sub.student}/{sub.assignment}"
+        if sub.assignment not in prepared:
+            rows[key] = _error_row(sub.student, sub.assignment, sub.problem or "unknown assignment")
+            continue
+        folder, problem = _precheck(prepared[sub.assignment], sub, staging)
+        if problem:
+            rows[key] = _error_row(sub.student, sub.assignment, problem)
+            state[key] = {"fingerprint": None, "row": rows[key]}
+            continue
+        fingerprint = _fingerprint(prepared[sub.assignment], folder)
+        previous = state.get(key)
+        if not force and previous and previous.get("fingerprint") == fingerprint:
+            run.reused += 1
+            continue
+        jobs.append((sub, folder, fingerprint))
+
+    for aid in prepared:
+        _ensure_assignment(root, aid)
+    progress = Progress(len(jobs), stream=open(os.devnull, "w") if quiet else sys.stderr)
+    workers = max(1, workers or os.cpu_count() or 1)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        futures = {}
+        for sub, folder, fingerprint in jobs:
+            scratch = work_root / "scratch" / sub.student / sub.assignment
+            shutil.rmtree(scratch, ignore_errors=True)
+            futures[pool.submit(_work, prepared[sub.assignment], str(folder), sub.student,
+                                str(scratch))] = (sub, fingerprint, scratch)
+        for future in as_completed(futures):
+            sub, fingerprint, scratch = futures[future]
+            key = f"{sub.student}/{sub.assignment}"
+            try:
+                result = future.result()
+            except GradingFailed as exc:
+                rows[key] = _error_row(sub.student, sub.assignment, f"nbgrader failed: {exc}")
+                state[key] = {"fingerprint": fingerprint, "row": rows[key]}
+                run.errors += 1
+            except Exception as exc:  # noqa: BLE001 - one broken submission never stops the rest
+                rows[key] = _error_row(sub.student, sub.assignment,
+                                       f"grading crashed: {type(exc).__name__}: {exc}")
+                state[key] = {"fingerprint": fingerprint, "row": rows[key]}
+                run.errors += 1
+            else:
+                _keep(root, out, prepared[sub.assignment], result)
+                state[key] = {"fingerprint": fingerprint,
+                              "parts": [vars(p) for p in result.parts]}
+                run.graded += 1
+            write_atomic(state_path, json.dumps(state, indent=1, sort_keys=True))
+            shutil.rmtree(scratch, ignore_errors=True)
+            progress.step(key)
+
+    # Every row is exported afresh: manual points given in formgrader since the last run count.
+    for key, entry in state.items():
+        student, aid = key.split("/", 1)
+        if aid not in wanted or key in rows:
+            continue
+        if entry.get("row"):
+            rows[key] = entry["row"]
+        else:
+            rows[key] = _row_from_gradebook(root, student, aid)
+    run.rows = [rows[k] for k in sorted(rows)]
+    run.errors = sum(r["status"] == "error" for r in run.rows)
+    write_atomic(out / "grades.csv", _csv(run.rows, COLUMNS))
+    write_atomic(out / "gradebook.csv", _wide(run.rows, sorted({r["assignment_id"]
+                                                                 for r in run.rows})))
+    parts = {tuple(k.split("/", 1)): v.get("parts", []) for k, v in state.items()
+             if k.split("/", 1)[1] in wanted}
+    write_atomic(out / "report.html", report.render(run.rows, parts))
+    shutil.rmtree(work_root, ignore_errors=True)
+    run.seconds = time.monotonic() - started
+    return run
+
+
+def _keep(root: Path, out: Path, prepared: Prepared, result: SubmissionResult) -> None:
+    """Record a worker's result: gradebook, autograded notebooks for formgrader, feedback."""
+    _record(root, result)
+    for name, graded_path in result.autograded.items():
+        if not Path(graded_path).exists():
+            continue
+        graded = nbformat.read(graded_path, as_version=4)
+        target = root / AUTOGRADED_DIRECTORY / result.student / result.assignment / f"{name}.ipynb"
+        write_atomic(target, nbformat.writes(graded))
+        release = nbformat.read(prepared.release_dir / f"{name}.ipynb", as_version=4)
+        page = feedback_html(graded, release, result)
+        write_atomic(out / "feedback" / result.student / result.assignment / f"{name}.html", page)
+
+
+__all__ = ["COLUMNS", "GradeRun", "Part", "grade"]
