@@ -171,11 +171,13 @@ def truck_factor_steps(authors: dict[str, set[str]]) -> pd.DataFrame:
     """The greedy truck-factor algorithm, one row per developer removed.
 
     Each step removes the developer who still authors the most files (ties broken by name, so
-    the result is reproducible) and records the share of files left with no author.
+    the result is reproducible) and records the share of files left with no author. No step is
+    taken when more than half of the files have no author to begin with.
     """
     left = {f: set(a) for f, a in authors.items()}
     steps = []
-    while True:
+    orphaned = sum(not names for names in left.values())
+    while left and orphaned / len(left) <= ORPHAN_LIMIT:
         counts: dict[str, int] = {}
         for names in left.values():
             for name in names:
@@ -188,8 +190,6 @@ def truck_factor_steps(authors: dict[str, set[str]]) -> pd.DataFrame:
         orphaned = sum(not names for names in left.values())
         steps.append({"removed": top, "files_authored": counts[top],
                       "orphaned_files": orphaned, "orphaned_share": orphaned / len(left)})
-        if orphaned / len(left) > ORPHAN_LIMIT:
-            break
     return pd.DataFrame(steps, columns=["removed", "files_authored", "orphaned_files",
                                         "orphaned_share"])
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -142,7 +143,7 @@ def plot_latency(per_minute: pd.DataFrame, threshold_ms: float = THRESHOLD_MS,
                linewidth=1.5, label=f"first user complaint {INCIDENT.first_complaint:%H:%M}")
     ax.set(title="Checkout API latency per minute, 11 June (UTC)", xlabel="time (UTC)",
            ylabel="latency (ms)")
-    ax.xaxis.set_major_formatter(plt.matplotlib.dates.DateFormatter("%H:%M"))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
     ax.legend(loc="upper left", fontsize="small")
     fig.tight_layout()
     return fig

@@ -291,6 +291,13 @@ class Drill:
         )
 
 
+# The choices are whole sentences: let radio labels wrap instead of being cut off.
+WRAP_LABELS = """<style>
+.ownit-drill .widget-radio-box label { white-space: normal; height: auto; line-height: 1.4;
+  margin-bottom: 0.35em; }
+</style>"""
+
+
 class DrillWidget(widgets.VBox):
     """The drill with radio buttons and a Decide button: keyboard-usable, feedback in words."""
 
@@ -310,7 +317,8 @@ class DrillWidget(widgets.VBox):
         self.feedback = widgets.HTML()
         self.feedback.add_class("ownit-feedback")
         self.debrief = widgets.HTML()
-        header = widgets.HTML(f"<p><b>Incident drill.</b> {html.escape(BRIEFING)}</p>")
+        header = widgets.HTML(f"{WRAP_LABELS}<p><b>Incident drill.</b> "
+                              f"{html.escape(BRIEFING)}</p>")
         super().__init__(children=[header, self.situation, self.choices,
                                    widgets.HBox([self.decide_button, self.again_button]),
                                    self.feedback, self.debrief])

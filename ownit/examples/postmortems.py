@@ -11,6 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -108,7 +109,8 @@ def check_chain(problem: str, steps: list[tuple[str, str]]) -> list[Finding]:
 
     - *person*: an answer names a person, not a process ("Kevin pushed a bad config");
     - *unlinked*: a step shares no key word with the answer before it, so it may not explain it;
-    - *stopped_early*: the last answer is not yet something a team can change.
+    - *stopped_early*: the last answer is not yet something a team can change (a person is not:
+      the chain has to go on to what let them do it).
     """
     found: list[Finding] = []
     previous = problem
@@ -124,7 +126,7 @@ def check_chain(problem: str, steps: list[tuple[str, str]]) -> list[Finding]:
     if not steps:
         found.append(Finding(0, "stopped_early", "No whys yet: start with why the problem "
                              "happened."))
-    elif not reaches_a_process(steps[-1][1]):
+    elif not reaches_a_process(steps[-1][1]) or names_a_person(steps[-1][1]):
         found.append(Finding(len(steps), "stopped_early", "The last answer is not yet something "
                              "the team can change (a process, a check, a tool). Ask why once "
                              "more."))
@@ -137,7 +139,7 @@ def next_question(previous_answer: str) -> str:
 
 
 class WhysBuilder:
-    """A 5 Whys builder: type each answer, press Add, read the checks. Thin layer over
+    """A 5 Whys builder: type each answer, press the Add button, read the checks. Thin layer over
     :func:`check_chain`; ``add`` and ``reset`` are also callable from Python."""
 
     def __init__(self, problem: str = DB_OVERLOAD_PROBLEM):
@@ -155,7 +157,6 @@ class WhysBuilder:
         self.steps: list[tuple[str, str]] = []
         self.add_button.on_click(lambda _: self.add())
         self.reset_button.on_click(lambda _: self.reset())
-        self.answer.on_submit(lambda _: self.add())
         self.widget = widgets.VBox([self.problem, self.question, self.answer,
                                     widgets.HBox([self.add_button, self.reset_button]),
                                     self.report])
@@ -244,7 +245,8 @@ def plot_incident(metrics: pd.DataFrame, events: pd.DataFrame):
                 top.annotate(label, (when, 205), fontsize=9, ha="center")
     top.set_ylim(0, 230)
     top.set_title("DB overload incident: connections hit the limit, then requests fail")
-    fig.autofmt_xdate()
+    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
+    bottom.set_xlabel("time (UTC)")
     fig.tight_layout()
     return fig
 

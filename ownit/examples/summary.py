@@ -69,7 +69,7 @@ def progress_message(table: pd.DataFrame) -> str:
 
 def plot_progress(table: pd.DataFrame):
     """Bars per section: items in the bank (outline), answered right, right at the first try."""
-    fig, ax = plt.subplots(figsize=(8, 3.4))
+    fig, ax = plt.subplots(figsize=(8, 3.8))
     ys = range(len(table))
     ax.barh(ys, table["items"], color="none", edgecolor="grey", label="items in the section")
     ax.barh(ys, table["correct"], color="lightsteelblue", label="answered right")
@@ -80,7 +80,8 @@ def plot_progress(table: pd.DataFrame):
     if int(table["tried"].sum()) == 0:
         ax.text(0.5, 0.5, "No answers recorded yet", transform=ax.transAxes, ha="center",
                 va="center", fontsize=12, color="dimgrey")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=8,
+              frameon=False)
     ax.set_title("Your quiz progress per section")
     fig.tight_layout()
     return fig
@@ -93,12 +94,15 @@ def missed_earlier(path: Path | None = None, banks: dict | None = None) -> list[
     return [i for i in progress.missed_items(path) if i in earlier]
 
 
-def review_order(missed: list[str], banks: dict | None = None) -> list[str]:
-    """The review items, those about a scenario the learner missed first (bank order within)."""
+def review_order(missed: list[str], review: list[str] | None = None,
+                 banks: dict | None = None) -> list[str]:
+    """The review items (default: the whole review bank), those about a scenario the learner
+    missed first; the order is kept otherwise."""
     banks = all_banks() if banks is None else banks
     by_id = {i["id"]: i for b in banks.values() for i in b["items"]}
     weak = {scenario_of(by_id[i]) for i in missed if i in by_id} - {None}
-    review = [i["id"] for i in banks[REVIEW_SECTION]["items"]]
+    if review is None:
+        review = [i["id"] for i in banks[REVIEW_SECTION]["items"]]
     return sorted(review, key=lambda i: scenario_of(by_id[i]) not in weak)
 
 
