@@ -110,7 +110,7 @@ def _canary_metrics(rng: np.random.Generator) -> pd.DataFrame:
 def _deploys(rng: np.random.Generator) -> pd.DataFrame:
     rows = []
     for day in pd.date_range(QUARTER_START, periods=QUARTER_DAYS, freq="D"):
-        if day.dayofweek >= 5:
+        if day.day_of_week >= 5:
             continue
         for service, (chance, most) in SERVICES.items():
             if rng.random() >= chance:

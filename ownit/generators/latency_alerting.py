@@ -131,7 +131,8 @@ def checkout_minutes(rng: np.random.Generator) -> pd.DataFrame:
     requests = rng.poisson(rate)
     ratio = np.full(MONTH_MINUTES, BASE_ERROR_RATIO)
     for first, last, value in BURNS:
-        inside = (minute >= pd.Timestamp(first, tz="UTC")) & (minute <= pd.Timestamp(last, tz="UTC"))
+        inside = (minute >= pd.Timestamp(first, tz="UTC")) & (
+            minute <= pd.Timestamp(last, tz="UTC"))
         ratio[inside] = value
     errors = rng.binomial(requests, ratio)
     series = pd.DataFrame({

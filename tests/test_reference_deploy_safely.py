@@ -1,0 +1,76 @@
+"""The reference solution of ``deploy_safely`` against published numbers, and its data.
+
+The numbers come from the fourkeys project (4 deploys with 1 failure is a 25 % change failure
+rate; the lead-time buckets are strict, so 24 h is already "one week") and from Spinnaker
+Kayenta's scoring (9 of 10 passing metrics score 90; a failing critical metric scores 0). If the
+solution's definitions drift from them, these tests say so before a learner is graded against
+them. The data tests keep ``solutions/deploy_safely/data`` rebuildable from the seed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT, solution_namespace
+from ownit.generators import deploy_safely as generator
+
+ID = "deploy_safely"
+DATA = ROOT / "solutions" / ID / "data"
+
+
+@pytest.fixture(scope="module")
+def solution() -> dict:
+    return solution_namespace(ID)
+
+
+def test_fourkeys_change_failure_rate_example(solution):
+    deploys = ["d1", "d2", "d3", "d4"]
+    assert solution["change_failure_rate"](deploys, ["d2"]) == pytest.approx(25.0)
+
+
+@pytest.mark.parametrize(("minutes", "bucket"), [
+    (23 * 60 + 59, "one day"),
+    (24 * 60, "one week"),
+    (168 * 60, "one month"),
+    (730 * 60, "six months"),
+    (4380 * 60, "more than six months"),
+])
+def test_fourkeys_bucket_edges(solution, minutes, bucket):
+    assert solution["dora_bucket"](minutes) == bucket
+
+
+def test_kayenta_nine_of_ten_pass_scores_90(solution):
+    verdicts = {f"metric_{i}": "Pass" for i in range(9)} | {"metric_9": "High"}
+    assert solution["canary_score"](verdicts) == pytest.approx(90.0)
+
+
+def test_kayenta_failing_critical_metric_scores_0(solution):
+    verdicts = {f"metric_{i}": "Pass" for i in range(9)} | {"error_rate": "High"}
+    assert solution["canary_score"](verdicts, critical=["error_rate"]) == 0.0
+
+
+def test_the_quarter_data_tells_the_intended_story(solution):
+    """The data was shaped to teach: one regressed metric out of ten, daily vs weekly deploys."""
+    assert solution["canary_score"](solution["verdicts"], solution["critical"]) == 90.0
+    assert solution["verdicts"]["db_pool_wait_ms"] == "High"
+    deploys = solution["deploys"]
+    frequency = {service: solution["deployment_frequency"](rows["deployed_at"],
+                                                           "2024-04-01", "2024-06-30")
+                 for service, rows in deploys.groupby("service")}
+    assert frequency == {"checkout-api": "daily", "image-resizer": "weekly"}
+
+
+def test_generator_is_deterministic(tmp_path):
+    first = generator.write(tmp_path / "first")
+    second = generator.write(tmp_path / "second")
+    assert [p.name for p in first] == [p.name for p in second]
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_committed_data_is_the_generators_output(tmp_path):
+    fresh = {p.name: p.read_bytes() for p in generator.write(tmp_path)}
+    committed = {p.name: p.read_bytes() for p in DATA.iterdir() if p.is_file()}
+    assert committed.keys() == fresh.keys(), "run: python -m ownit.generators deploy_safely"
+    changed = sorted(name for name in fresh if committed[name] != fresh[name])
+    assert not changed, f"stale data {changed}; run: python -m ownit.generators deploy_safely"
