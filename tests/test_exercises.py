@@ -143,10 +143,11 @@ def _secret_lines(source) -> set[str]:
 @pytest.mark.parametrize("assignment_id", PRESENT)
 def test_no_solution_or_hidden_test_reaches_exercises(assignment_id):
     folder = ROOT / "exercises" / assignment_id
-    released = "\n".join(p.read_text(encoding="utf-8", errors="replace")
-                         for p in folder.rglob("*") if p.is_file() and p.suffix != ".gz")
-    assert "BEGIN HIDDEN TESTS" not in released and "BEGIN SOLUTION" not in released
-    leaked = sorted(line for line in _secret_lines(_source(assignment_id)) if line in released)
+    released = [nbformat.read(p, 4) for p in folder.glob("*.ipynb")]
+    text = "\n".join(cell.source for nb in released for cell in nb.cells)
+    assert released and "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text
+    lines = {line.strip() for line in text.splitlines()}
+    leaked = sorted(_secret_lines(_source(assignment_id)) & lines)
     assert leaked == []
 
 

@@ -1,4 +1,4 @@
-"""``python -m ownit.generators [ID ...]``: rewrite the data of the named exercises (default all)."""
+"""``python -m ownit.generators [ID ...]``: rewrite the named exercises' data (default: all)."""
 
 import sys
 

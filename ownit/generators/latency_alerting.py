@@ -126,7 +126,7 @@ def incident_table() -> pd.DataFrame:
 def checkout_minutes(rng: np.random.Generator) -> pd.DataFrame:
     minute = MONTH_START + pd.to_timedelta(np.arange(MONTH_MINUTES), unit="min")
     of_day = np.arange(MONTH_MINUTES) % (24 * 60)
-    weekend = np.isin(minute.dayofweek, [5, 6])
+    weekend = np.isin(minute.day_of_week, [5, 6])
     rate = _diurnal(of_day, night=420.0, peak=2600.0) * np.where(weekend, 0.75, 1.0)
     requests = rng.poisson(rate)
     ratio = np.full(MONTH_MINUTES, BASE_ERROR_RATIO)
