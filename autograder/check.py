@@ -56,7 +56,8 @@ def _read(notebook: Path) -> None:
                        "File > Revert Notebook to Checkpoint, or from git.") from None
 
 
-def check_notebook(root: Path, notebook: Path) -> tuple[SubmissionResult, bool]:
+def check_notebook(root: Path, notebook: Path, *,
+                   sandbox: bool = False) -> tuple[SubmissionResult, bool]:
     """Grade ``notebook``; returns the result and whether hidden tests were part of it."""
     _read(notebook)
     assignment_id = assignment_of(root, notebook)
@@ -74,7 +75,7 @@ def check_notebook(root: Path, notebook: Path) -> tuple[SubmissionResult, bool]:
         folder.mkdir()
         shutil.copy(notebook, folder / f"{target}.ipynb")
         try:
-            result = grade_submission(prepared, folder, "learner")
+            result = grade_submission(prepared, folder, "learner", sandbox=sandbox)
         except GradingFailed as exc:
             raise BadInput(f"nbgrader could not grade {notebook}: {exc}") from None
     return result, prepared.has_hidden_tests

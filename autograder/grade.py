@@ -31,11 +31,13 @@ from autograder.feedback import feedback_html
 from autograder.grading import GradingFailed, Part, SubmissionResult, grade_submission
 from autograder.prepared import Prepared, UnknownAssignment, prepare
 from autograder.release import _generate, assignment_ids
-from autograder.settings import AUTOGRADED_DIRECTORY, GRADEBOOK
+from autograder.sandbox import ensure_available
+from autograder.settings import AUTOGRADED_DIRECTORY, GRADEBOOK, Limits
 from autograder.submissions import Submission, discover
 
 COLUMNS = ["student_id", "assignment_id", "score", "max_score", "status", "detail"]
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
+TMP_SUFFIX = ".ownit-tmp"
 
 
 @dataclass
@@ -49,7 +51,7 @@ class GradeRun:
 
 def write_atomic(path: Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data.encode() if isinstance(data, str) else data)
     os.chmod(tmp, 0o644)
@@ -94,8 +96,10 @@ def _precheck(prepared: Prepared, sub: Submission, staging: Path) -> tuple[Path 
                   f"{sub.assignment} ({', '.join(sorted(expected))})")
 
 
-def _work(prepared: Prepared, folder: str, student: str, scratch: str) -> SubmissionResult:
-    return grade_submission(prepared, Path(folder), student, Path(scratch))
+def _work(prepared: Prepared, folder: str, student: str, scratch: str, sandbox: bool,
+          limits: Limits) -> SubmissionResult:
+    return grade_submission(prepared, Path(folder), student, Path(scratch), sandbox=sandbox,
+                            limits=limits)
 
 
 def _ensure_assignment(root: Path, aid: str) -> None:
@@ -189,14 +193,47 @@ class Progress:
         print(line[:100].ljust(100 if end == "\r" else 0), end=end, file=self.stream, flush=True)
 
 
+def check_course_config(root: Path) -> None:
+    """A broken nbgrader_config.py is an error here, not a silent fall-back to defaults."""
+    path = root / "nbgrader_config.py"
+    if not path.exists():
+        return
+    from traitlets.config import Config
+
+    try:
+        exec(compile(path.read_text(), str(path), "exec"),  # noqa: S102 - the course's own file
+             {"get_config": Config, "__file__": str(path), "__name__": "nbgrader_config"})
+    except Exception as exc:  # noqa: BLE001 - any failure is reported the same way
+        raise BrokenConfig(f"{path.name} is broken ({type(exc).__name__}: {exc}); nbgrader "
+                           "would ignore it and grade with defaults. Fix it, then grade again."
+                           ) from None
+
+
+class BrokenConfig(RuntimeError):
+    pass
+
+
+def _clean_leftovers(out: Path) -> None:
+    """A run killed mid-write leaves temporary files behind; they are never results."""
+    for tmp in out.rglob(f"*{TMP_SUFFIX}"):
+        tmp.unlink(missing_ok=True)
+    shutil.rmtree(out / ".work", ignore_errors=True)
+
+
 def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
-          assignment: str | None = None, force: bool = False, quiet: bool = False) -> GradeRun:
+          assignment: str | None = None, force: bool = False, quiet: bool = False,
+          sandbox: bool = True, limits: Limits | None = None) -> GradeRun:
     started = time.monotonic()
+    limits = limits or Limits()
+    check_course_config(root)
+    if sandbox:
+        ensure_available()
     known = assignment_ids(root)
     if assignment is not None and assignment not in known:
         raise UnknownAssignment(assignment)
     wanted = [assignment] if assignment else known
     out.mkdir(parents=True, exist_ok=True)
+    _clean_leftovers(out)
     work_root = out / ".work"
     staging = work_root / "staging"
     submissions = discover(submitted, wanted, staging)
@@ -234,7 +271,7 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
             scratch = work_root / "scratch" / sub.student / sub.assignment
             shutil.rmtree(scratch, ignore_errors=True)
             futures[pool.submit(_work, prepared[sub.assignment], str(folder), sub.student,
-                                str(scratch))] = (sub, fingerprint, scratch)
+                                str(scratch), sandbox, limits)] = (sub, fingerprint, scratch)
         for future in as_completed(futures):
             sub, fingerprint, scratch = futures[future]
             key = f"{sub.student}/{sub.assignment}"

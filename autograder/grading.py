@@ -21,7 +21,14 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 
 from autograder.prepared import Prepared
-from autograder.settings import AUTOGRADED_DIRECTORY, GRADEBOOK, SUBMITTED_DIRECTORY, course_config
+from autograder.settings import (
+    AUTOGRADED_DIRECTORY,
+    GRADEBOOK,
+    SUBMITTED_DIRECTORY,
+    Limits,
+    course_config,
+    harden,
+)
 
 # nbgrader's gradebook logs SQLAlchemy "not in session" warnings on every autograde; they are
 # harmless (see docs) and would bury the learner's report.
@@ -96,7 +103,8 @@ def _hint(cell, source_cell, passed: bool) -> str | None:
 
 
 def grade_submission(prepared: Prepared, submission: Path, student_id: str,
-                     scratch: Path | None = None) -> SubmissionResult:
+                     scratch: Path | None = None, *, sandbox: bool = False,
+                     limits: Limits | None = None) -> SubmissionResult:
     """Autograde the notebooks in ``submission`` (a folder) against ``prepared``.
 
     ``scratch`` receives the private course (autograded notebooks stay there for the caller);
@@ -105,13 +113,14 @@ def grade_submission(prepared: Prepared, submission: Path, student_id: str,
     owned = scratch is None
     work = Path(tempfile.mkdtemp(prefix="ownit-grade-")) if owned else scratch
     try:
-        return _grade(prepared, submission, student_id, work)
+        return _grade(prepared, submission, student_id, work, sandbox, limits or Limits())
     finally:
         if owned:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path) -> SubmissionResult:
+def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sandbox: bool,
+           limits: Limits) -> SubmissionResult:
     aid = prepared.assignment_id
     work.mkdir(parents=True, exist_ok=True)
     shutil.copy(prepared.gradebook, work / GRADEBOOK)
@@ -119,7 +128,7 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path) ->
     placed.mkdir(parents=True, exist_ok=True)
     for notebook in submission.glob("*.ipynb"):
         shutil.copy(notebook, placed / notebook.name)
-    config = course_config(work)
+    config = harden(course_config(work), sandbox=sandbox, limits=limits)
     # Grade against the cached source without copying it.
     config.CourseDirectory.source_directory = str(prepared.folder / "solutions")
     result = NbGraderAPI(config=config).autograde(aid, student_id, force=True, create=True)

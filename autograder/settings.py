@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from traitlets.config import Config
@@ -58,6 +59,57 @@ def configure(c: Config, root: Path | str) -> Config:
     c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
     # A deleted graded cell comes back from the gradebook instead of costing its points silently.
     c.OverwriteCells.add_missing_cells = True
+    return c
+
+
+# Limits for one notebook of one submission when Own It grades (see autograder/preprocessors.py).
+NOTEBOOK_TIMEOUT_SECONDS = 300
+MAX_OUTPUT_BYTES_PER_CELL = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one submission may use while it is graded."""
+
+    cell_seconds: int = CELL_TIMEOUT_SECONDS
+    notebook_seconds: int = NOTEBOOK_TIMEOUT_SECONDS
+    output_bytes_per_cell: int = MAX_OUTPUT_BYTES_PER_CELL
+    memory_bytes: int = 3 * 2**30
+    cpu_seconds: int = 600
+    file_bytes: int = 64 * 2**20
+    open_files: int = 256
+    processes: int = 128
+
+
+def harden(c: Config, *, sandbox: bool, limits: Limits | None = None) -> Config:
+    """Own It's autograde pipeline: nbgrader's steps plus the ones that judge safely.
+
+    Order matters: forged metadata goes before nbgrader restores the instructor's cells; the
+    split goes after that restoration (it must see the real tests) and before execution; the
+    judge goes right after execution, before nbgrader saves the scores it leaves.
+    """
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader import preprocessors as nbg
+
+    from autograder import preprocessors as own
+
+    c.Autograde.sanitize_preprocessors = [
+        nbg.ClearOutput, own.SanitizeGradedCells, nbg.DeduplicateIds, nbg.OverwriteKernelspec,
+        nbg.OverwriteCells, nbg.CheckCellMetadata]
+    c.Autograde.autograde_preprocessors = [
+        own.SplitExpectations, own.ExecuteBounded, own.JudgeExpectations, nbg.IgnorePattern,
+        ClearMetadataPreprocessor, nbg.LimitOutput, nbg.SaveAutoGrades,
+        nbg.AssignLatePenalties, nbg.CheckCellMetadata]
+    limits = limits or Limits()
+    c.Execute.timeout = limits.cell_seconds
+    c.ExecuteBounded.notebook_timeout = limits.notebook_seconds
+    c.ExecuteBounded.max_output_bytes = limits.output_bytes_per_cell
+    if sandbox:
+        from autograder.sandbox import SandboxedKernelManager
+
+        c.Execute.kernel_manager_class = SandboxedKernelManager
+        for name in ("memory_bytes", "cpu_seconds", "file_bytes", "open_files", "processes"):
+            setattr(c.SandboxedKernelManager, name, getattr(limits, name))
     return c
 
 

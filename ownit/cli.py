@@ -52,11 +52,14 @@ def _cmd_release(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from autograder.check import BadInput, as_contract, check_notebook, dumps
+    from autograder.sandbox import SandboxUnavailable, ensure_available
     from ownit.check import VISIBLE_ONLY_NOTE, format_table
 
     try:
-        result, hidden = check_notebook(course_root(), args.notebook)
-    except BadInput as exc:
+        if args.sandbox:
+            ensure_available()
+        result, hidden = check_notebook(course_root(), args.notebook, sandbox=args.sandbox)
+    except (BadInput, SandboxUnavailable) as exc:
         print(f"ownit check: {exc}", file=sys.stderr)
         return EXIT_USAGE
     report = as_contract(result, args.notebook)
@@ -71,8 +74,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from autograder.grade import grade
+    from autograder.grade import BrokenConfig, grade
     from autograder.prepared import UnknownAssignment
+    from autograder.sandbox import SandboxUnavailable
 
     if not args.submitted.is_dir():
         print(f"ownit grade: {args.submitted} is not a folder. Give the folder that holds "
@@ -84,9 +88,12 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         run = grade(course_root(), args.submitted, args.out, workers=args.workers,
-                    assignment=args.assignment, force=args.force)
+                    assignment=args.assignment, force=args.force, sandbox=not args.no_sandbox)
     except UnknownAssignment as exc:
         print(f"ownit grade: no assignment {exc.args[0]!r} in solutions/.", file=sys.stderr)
+        return EXIT_USAGE
+    except (SandboxUnavailable, BrokenConfig) as exc:
+        print(f"ownit grade: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(f"{len(run.rows)} submissions: {run.graded} graded now, {run.reused} unchanged since "
           f"the last run, {run.errors} not graded (status error) in {run.seconds:.1f} s.")
@@ -117,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Grade one exercise notebook and show a hint per failure.")
     check.add_argument("notebook", type=Path, metavar="NOTEBOOK")
     check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.add_argument("--sandbox", action="store_true",
+                       help="run the notebook in the grading sandbox (needs bubblewrap and root)")
     check.set_defaults(run=_cmd_check)
 
     release = sub.add_parser("release", help="regenerate exercises/ from solutions/ (nbgrader)",
@@ -135,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="grade only this assignment")
     grade.add_argument("--force", action="store_true",
                        help="grade every submission again, even unchanged ones")
+    grade.add_argument("--no-sandbox", action="store_true",
+                       help="run student code without isolation (only for code you trust)")
     grade.set_defaults(run=_cmd_grade)
     return parser
 
