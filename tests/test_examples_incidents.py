@@ -18,10 +18,11 @@ BAD_PATH = ["wait", "ssh_and_edit", "keep_reading", "say_nothing"]
 def test_the_shakespeare_timeline_gives_the_books_durations():
     frame = incidents.timeline()
     since_onset = dict(zip(frame["stage"], frame["minutes_since_onset"], strict=True))
-    assert since_onset["detected"] == 1
-    assert since_onset["acknowledged"] == 7
+    assert since_onset["paged"] == 1
+    assert since_onset["declared"] == 7
     assert since_onset["mitigated"] == 42
     assert since_onset["recovered"] == 66
+    assert since_onset["closed"] == 96
     assert list(incidents.gaps(frame)["minutes"]) == [1, 6, 35, 24, 30]
 
 

@@ -23,14 +23,15 @@ STEPS = [
 ]
 
 # The Shakespeare search incident, from the appendix of Google's "Site Reliability Engineering"
-# (2016), all times UTC on 2015-10-21. The labels map it onto the stages this course names.
+# (2016), all times UTC on 2015-10-21. The stage names are the event kinds the exercise
+# incident_triage uses, so the notebook and the exercise read the same timeline the same way.
 SHAKESPEARE = [
     ("onset", "outage begins", "2015-10-21 14:54"),
-    ("detected", "paged by monitoring", "2015-10-21 14:55"),
-    ("acknowledged", "incident declared", "2015-10-21 15:01"),
+    ("paged", "monitoring pages on-call", "2015-10-21 14:55"),
+    ("declared", "incident declared", "2015-10-21 15:01"),
     ("mitigated", "outage mitigated", "2015-10-21 15:36"),
     ("recovered", "outage ends", "2015-10-21 16:00"),
-    ("resolved", "incident closed", "2015-10-21 16:30"),
+    ("closed", "incident closed", "2015-10-21 16:30"),
 ]
 
 
@@ -62,8 +63,8 @@ def plot_timeline(frame: pd.DataFrame):
     for n, row in enumerate(frame.itertuples()):
         ax.plot(row.minutes_since_onset, 0, marker=markers[n % len(markers)], markersize=10,
                 color="black", linestyle="none")
-        # Alternate labels above and below, and push the first two apart sideways: the onset,
-        # detection and declaration are one and six minutes apart.
+        # Alternate labels above and below, and push the first and third apart sideways: the
+        # onset, detection and declaration are one and six minutes apart.
         dx, ha = {0: (-8, "right"), 2: (8, "left")}.get(n, (0, "center"))
         ax.annotate(f"{row.time:%H:%M} {row.stage}\n({row.what})",
                     (row.minutes_since_onset, 0), xytext=(dx, 34 if n % 2 == 0 else -46),

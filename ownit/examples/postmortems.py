@@ -233,6 +233,9 @@ def plot_incident(metrics: pd.DataFrame, events: pd.DataFrame):
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 4.6), sharex=True)
     top.plot(metrics["minute"], metrics["db_connections"], color="steelblue")
     top.axhline(200, color="black", linestyle=":", linewidth=1)
+    # Label the limit where the line is free: after the fix, connections are far below it.
+    top.annotate("database limit: 200", (metrics["minute"].iloc[-1], 200), xytext=(0, -12),
+                 textcoords="offset points", ha="right", fontsize=8)
     top.set_ylabel("DB connections")
     bottom.plot(metrics["minute"], metrics["error_ratio"] * 100, color="firebrick")
     bottom.set_ylabel("failed requests (%)")
@@ -242,9 +245,12 @@ def plot_incident(metrics: pd.DataFrame, events: pd.DataFrame):
             if key in event:
                 for ax in (top, bottom):
                     ax.axvline(when, color="grey", linestyle="--", linewidth=1)
-                top.annotate(label, (when, 205), fontsize=9, ha="center")
+                # Above the plot area, so the labels never sit on the data or the limit line.
+                top.annotate(label, (when, 1.0), xycoords=("data", "axes fraction"),
+                             xytext=(0, 3), textcoords="offset points", ha="center",
+                             va="bottom", fontsize=9)
     top.set_ylim(0, 230)
-    top.set_title("DB overload incident: connections hit the limit, then requests fail")
+    top.set_title("DB overload incident: connections hit the limit, then requests fail", pad=18)
     bottom.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
     bottom.set_xlabel("time (UTC)")
     fig.tight_layout()

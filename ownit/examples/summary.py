@@ -79,7 +79,8 @@ def plot_progress(table: pd.DataFrame):
     ax.set_xlabel("quiz items")
     if int(table["tried"].sum()) == 0:
         ax.text(0.5, 0.5, "No answers recorded yet", transform=ax.transAxes, ha="center",
-                va="center", fontsize=12, color="dimgrey")
+                va="center", fontsize=12, color="dimgrey",
+                bbox={"facecolor": "white", "edgecolor": "lightgrey", "pad": 6})
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=8,
               frameon=False)
     ax.set_title("Your quiz progress per section")
