@@ -23,7 +23,7 @@ import ast
 import json
 import time
 
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
@@ -235,10 +235,9 @@ class ExecuteBounded(Execute):
         self._capped: set[int] = set()
         return super().preprocess(nb, resources, km=km)
 
-    async def async_execute_cell(self, cell, cell_index, execution_count=None,
-                                 store_history=True):
+    def preprocess_cell(self, cell, resources, cell_index):
         if cell.cell_type != "code" or not cell.source.strip():
-            return cell
+            return cell, resources
         remaining = self._deadline - time.monotonic()
         stop = None
         if self._dead:
@@ -252,16 +251,21 @@ class ExecuteBounded(Execute):
                                 "reached, so this cell did not run.")
         if stop:
             cell.outputs = [_error(*stop)]
-            return cell
+            return cell, resources
         self.timeout = max(1, int(min(self._cell_timeout, remaining)))
         try:
-            cell = await super().async_execute_cell(cell, cell_index, execution_count,
-                                                    store_history)
+            cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        except CellTimeoutError:
+            # The kernel neither finished nor sent output in time (an endless loop that ignores
+            # interrupts, a wedged kernel): one strike, like a timed-out reply.
+            self._timeouts_in_a_row += 1
+            cell.outputs.append(_error("CellTimeoutError", "The cell did not finish in time."))
+            return cell, resources
         except DeadKernelError:
             self._dead = True
             cell.outputs.append(_error(KERNEL_DIED, "The kernel died while this cell ran "
                                                     "(os._exit, a crash, or a resource limit)."))
-            return cell
+            return cell, resources
         timed_out = any(o.get("ename") == "CellTimeoutError" for o in cell.outputs
                         if o.get("output_type") == "error")
         self._timeouts_in_a_row = self._timeouts_in_a_row + 1 if timed_out else 0
@@ -269,7 +273,7 @@ class ExecuteBounded(Execute):
             cell.outputs.append(new_output(
                 "stream", name="stdout",
                 text=f"[output cut at {self.max_output_bytes // 1024} KB]\n"))
-        return cell
+        return cell, resources
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
