@@ -24,6 +24,18 @@ def _cmd_start(args: argparse.Namespace) -> int:
     return EXIT_OK  # not reached: start() replaces the process
 
 
+def _cmd_workshop(args: argparse.Namespace) -> int:
+    from ownit.lab import PortInUse
+    from ownit.workshop import start
+
+    try:
+        start(course_root(), port=args.port, browser=not args.no_browser)
+    except PortInUse as exc:
+        print(f"ownit workshop: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK  # not reached: start() replaces the process
+
+
 def _cmd_release(args: argparse.Namespace) -> int:
     from autograder.release import ReleaseError, release
 
@@ -147,6 +159,15 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--no-sandbox", action="store_true",
                        help="run student code without isolation (only for code you trust)")
     grade.set_defaults(run=_cmd_grade)
+
+    workshop = sub.add_parser(
+        "workshop", help="serve the incident drill and quizzes with Voila (no code shown)",
+        description="Serve course/incident_drill.ipynb and course/workshop_quizzes.ipynb with "
+                    "Voila on 127.0.0.1, for a projector or for teams. See "
+                    "docs/facilitator-guide.md.")
+    workshop.add_argument("--port", type=int, default=8866, help="port to serve on (default 8866)")
+    workshop.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+    workshop.set_defaults(run=_cmd_workshop)
     return parser
 
 
