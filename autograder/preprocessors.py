@@ -29,10 +29,12 @@ from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Integer
 
+from autograder.early import early_kernel
 from autograder.expect import ABS_TOL, REL_TOL, same
 
 RECORD_MIME = "text/x-ownit-check"
 PRELUDE_ID = "ownit-prelude"
+CHDIR_ID = "ownit-chdir"
 TIME_LIMIT = "NotebookTimeLimit"
 KERNEL_DIED = "KernelDied"
 KERNEL_STUCK = "KernelStuck"
@@ -233,7 +235,19 @@ class ExecuteBounded(Execute):
         self._bytes: dict[int, int] = {}
         self._records: dict[int, int] = {}
         self._capped: set[int] = set()
-        return super().preprocess(nb, resources, km=km)
+        early = early_kernel() if km is None else None
+        path = (resources or {}).get("metadata", {}).get("path")
+        if early is not None and path:
+            # The early kernel booted elsewhere; run where nbgrader put the notebook and data.
+            nb.cells.insert(0, new_code_cell(f"__import__('os').chdir({str(path)!r})",
+                                             id=CHDIR_ID))
+        try:
+            nb, resources = super().preprocess(nb, resources, km=km or early)
+        finally:
+            if early is not None:
+                self._cleanup_kernel()
+        nb.cells = [c for c in nb.cells if c.get("id") != CHDIR_ID]
+        return nb, resources
 
     def preprocess_cell(self, cell, resources, cell_index):
         if cell.cell_type != "code" or not cell.source.strip():

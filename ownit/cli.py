@@ -63,6 +63,12 @@ def _cmd_release(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    if not args.sandbox and args.notebook.is_file():
+        from autograder.early import imported_libraries, start_kernel_early
+
+        # Boot the kernel while nbgrader imports (the learner's folder holds the data files).
+        start_kernel_early(str(args.notebook.resolve().parent),
+                           imported_libraries(str(args.notebook)))
     from autograder.check import BadInput, as_contract, check_notebook, dumps
     from autograder.sandbox import SandboxUnavailable, ensure_available
     from ownit.check import VISIBLE_ONLY_NOTE, format_table
