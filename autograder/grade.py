@@ -96,6 +96,17 @@ def _precheck(prepared: Prepared, sub: Submission, staging: Path) -> tuple[Path 
                   f"{sub.assignment} ({', '.join(sorted(expected))})")
 
 
+def _die_with_coordinator() -> None:
+    """Worker initializer: if the coordinator is killed (even with -9), its workers die too, and
+    with them their sandboxes (bubblewrap's --die-with-parent): nothing grades on unseen."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _work(prepared: Prepared, folder: str, student: str, scratch: str, sandbox: bool,
           limits: Limits) -> SubmissionResult:
     return grade_submission(prepared, Path(folder), student, Path(scratch), sandbox=sandbox,
@@ -265,7 +276,8 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
         _ensure_assignment(root, aid)
     progress = Progress(len(jobs), stream=open(os.devnull, "w") if quiet else sys.stderr)
     workers = max(1, workers or os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                             initializer=_die_with_coordinator) as pool:
         futures = {}
         for sub, folder, fingerprint in jobs:
             scratch = work_root / "scratch" / sub.student / sub.assignment
