@@ -12,10 +12,13 @@ from __future__ import annotations
 import filecmp
 import json
 import re
+import shutil
 
 import nbformat
 import pytest
+from sandbox_required import need_sandbox
 
+from autograder.grade import grade
 from autograder.release import assignment_ids
 from autograder.trial import TrialCourse
 from conftest import ROOT
@@ -77,7 +80,8 @@ def graded(request):
             course.submit(student, {name: nb})
         course.autograde_all()
         grades = {s: course.grades(s) for s in ["solution", "blank", *variants]}
-    return assignment_id, source, wrong, grades
+    notebooks = {"solution": source, "blank": release, **variants}
+    return assignment_id, source, wrong, grades, notebooks
 
 
 def _auto_score(nb, graded_one) -> tuple[float, float]:
@@ -86,18 +90,18 @@ def _auto_score(nb, graded_one) -> tuple[float, float]:
 
 
 def test_solution_earns_every_auto_graded_point(graded):
-    _, source, _, grades = graded
+    _, source, _, grades, _ = graded
     score, max_score = _auto_score(source, grades["solution"])
     assert max_score > 0 and score == max_score
 
 
 def test_blank_release_earns_nothing(graded):
-    _, source, _, grades = graded
+    _, source, _, grades, _ = graded
     assert _auto_score(source, grades["blank"])[0] == 0
 
 
 def test_every_answer_cell_is_tested(graded):
-    assignment_id, source, wrong, grades = graded
+    assignment_id, source, wrong, grades, _ = graded
     full = _auto_score(source, grades["solution"])[0]
     untested = []
     for index in _answer_cells(source):
@@ -163,3 +167,28 @@ def test_data_is_rebuilt_bit_for_bit(assignment_id, tmp_path):
             path = ROOT / committed / assignment_id / "data" / name
             assert path.is_file() and filecmp.cmp(tmp_path / "one" / name, path, shallow=False), \
                 f"{committed}/{assignment_id}/data/{name} differs from a fresh generation"
+
+
+def test_own_grader_gives_honest_work_what_plain_nbgrader_gives(graded, tmp_path):
+    """The same notebooks through ``ownit grade`` (sandbox, judge outside the kernel): every
+    part scores exactly as plain nbgrader scored it."""
+    need_sandbox()
+    assignment_id, source, _, plain, notebooks = graded
+    root = tmp_path / "course"
+    shutil.copytree(ROOT / "solutions" / assignment_id, root / "solutions" / assignment_id)
+    (root / "course").mkdir()
+    shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
+    for student, nb in notebooks.items():
+        folder = tmp_path / "subs" / student / assignment_id
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{assignment_id}.ipynb")
+    grade(root, tmp_path / "subs", tmp_path / "out", workers=2, sandbox=True, quiet=True)
+    state = json.loads((tmp_path / "out" / "state.json").read_text())
+    auto = _auto_parts(source)
+    differ = []
+    for student in notebooks:
+        ours = {p["id"]: p["score"] for p in state[f"{student}/{assignment_id}"]["parts"]}
+        theirs = {part: plain[student].parts[part][0] for part in auto}
+        differ += [(student, part, ours.get(part), theirs[part]) for part in auto
+                   if ours.get(part) != theirs[part]]
+    assert differ == []
