@@ -8,6 +8,7 @@ show) and its outputs are replaced by one line: passed or failed, points, and th
 from __future__ import annotations
 
 import html
+from functools import cache
 
 import nbformat
 from nbconvert import HTMLExporter
@@ -54,8 +55,12 @@ def feedback_notebook(autograded: nbformat.NotebookNode, release: nbformat.Noteb
     return nb
 
 
+@cache
+def _exporter() -> HTMLExporter:
+    return HTMLExporter(template_name="lab")  # building one loads templates and CSS: do it once
+
+
 def feedback_html(autograded: nbformat.NotebookNode, release: nbformat.NotebookNode,
                   result: SubmissionResult) -> str:
-    exporter = HTMLExporter(template_name="lab")
-    body, _ = exporter.from_notebook_node(feedback_notebook(autograded, release, result))
+    body, _ = _exporter().from_notebook_node(feedback_notebook(autograded, release, result))
     return body

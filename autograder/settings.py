@@ -102,6 +102,8 @@ def harden(c: Config, *, sandbox: bool, limits: Limits | None = None) -> Config:
         nbg.AssignLatePenalties, nbg.CheckCellMetadata]
     limits = limits or Limits()
     c.Execute.timeout = limits.cell_seconds
+    # Nothing of the kernel is kept after the last cell: kill it rather than wait for it to agree.
+    c.Execute.shutdown_kernel = "immediate"
     c.ExecuteBounded.notebook_timeout = limits.notebook_seconds
     c.ExecuteBounded.max_output_bytes = limits.output_bytes_per_cell
     if sandbox:
