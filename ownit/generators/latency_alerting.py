@@ -164,8 +164,8 @@ def write(folder: Path) -> list[Path]:
                            "endpoint, status, latency_ms; rows ordered by host, not by time",
         "incidents.csv": "labelled latency incidents on that day: first and last affected "
                          "minute, inclusive",
-        "checkout_minutes.csv.gz": "checkout service, March 2024 (UTC): requests and 5xx errors "
-                                   "per minute; a scrape gap leaves some minutes missing",
+        "checkout_minutes.csv.gz": "checkout service, 1-30 March 2024 (UTC): requests and 5xx "
+                                   "errors per minute; a scrape gap leaves some minutes missing",
         "generator": "ownit/generators/latency_alerting.py",
     }
     paths["readme"].write_text(json.dumps(about, sort_keys=True, indent=1) + "\n")
