@@ -69,10 +69,14 @@ class GradingFailed(RuntimeError):
 
 
 def _first_comment(source: str) -> str | None:
+    """What a hidden-test cell says it probes: its first comment, without a "Hidden tests:"
+    prefix or a final full stop (the hint adds its own)."""
     for line in source.splitlines():
         line = line.strip()
         if line.startswith("#") and not line.startswith("###"):
-            return line.lstrip("# ").strip() or None
+            text = re.sub(r"^hidden tests?\s*[:,-]\s*", "", line.lstrip("# ").strip(),
+                          flags=re.IGNORECASE).rstrip(". ")
+            return text or None
     return None
 
 

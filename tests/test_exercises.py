@@ -19,6 +19,7 @@ import pytest
 from sandbox_required import need_sandbox
 
 from autograder.grade import grade
+from autograder.preprocessors import split_source
 from autograder.release import assignment_ids
 from autograder.trial import TrialCourse
 from conftest import ROOT
@@ -125,8 +126,14 @@ def test_exercise_has_the_promised_shape(assignment_id):
     header = source.cells[0].source
     assert "ownit check" in header and "hidden" in header.lower()
     for cell in test_cells:
+        grade_id = _meta(cell)["grade_id"]
         assert re.search(r"^\s*assert\b", cell.source, re.M) is None, \
-            f"{_meta(cell)['grade_id']}: use expect(), not bare assert"
+            f"{grade_id}: use expect(), not bare assert"
+        _, sites = split_source(cell.source)
+        assert sites, f"{grade_id}: a test cell checks with expect()"
+        not_literal = [s["site"] for s in sites if not s["literal"]]
+        assert not_literal == [], (f"{grade_id}: expected values and hints must be literals, "
+                                   "so the grader can judge outside the kernel")
     grade_ids = [_meta(c).get("grade_id") for c in source.cells if _meta(c)]
     assert len(grade_ids) == len(set(grade_ids)), "grade ids are unique"
 
