@@ -124,3 +124,15 @@ def test_the_generated_assignment_is_cached_and_rebuilt_when_the_source_changes(
         assert after != entries and len(after) == 1, "stale entry kept or source change missed"
     finally:
         words.write_text(original)
+
+
+def test_the_check_cell_function_reports_from_inside_a_notebook(course, tmp_path, monkeypatch,
+                                                                 capsys):
+    from ownit.check import check_my_work
+
+    path = learner_copy(course, tmp_path, shout="def shout(word):\n    return word.upper() + '!'")
+    monkeypatch.setenv("OWNIT_ROOT", str(course))
+    report = check_my_work("toy", notebook=str(path))
+    assert report["score"] == 3 and report["max_score"] == 5
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert check_my_work("toy", notebook=str(path)) is None, "no checking while nbgrader grades"

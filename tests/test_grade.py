@@ -146,3 +146,26 @@ def test_bad_arguments_exit_2(cohort, tmp_path, args, message):
     course, subs, _, _ = cohort
     result = run_grade(course, *[a.replace("{subs}", str(subs)) for a in args])
     assert result.returncode == 2 and message in result.stderr
+
+
+def test_refuses_to_grade_unsafely_without_the_sandbox(cohort, tmp_path, monkeypatch, capsys):
+    from autograder import sandbox
+    from ownit.cli import main
+
+    course, subs, _, _ = cohort
+    monkeypatch.setenv("OWNIT_ROOT", str(course))
+    monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
+    assert main(["grade", str(subs), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "apt-get install bubblewrap" in err and "--no-sandbox" in err
+    assert not (tmp_path / "o" / "grades.csv").exists()
+
+
+def test_a_broken_nbgrader_config_is_an_error(cohort, tmp_path):
+    course, subs, _, _ = cohort
+    broken = tmp_path / "course"
+    shutil.copytree(course, broken, ignore=shutil.ignore_patterns(".ownit-cache"))
+    (broken / "nbgrader_config.py").write_text("c = get_config()\nc.Foo.bar = undefined_name\n")
+    result = run_grade(broken, subs, "--out", tmp_path / "o")
+    assert result.returncode == 2
+    assert "nbgrader_config.py is broken" in result.stderr and "NameError" in result.stderr
