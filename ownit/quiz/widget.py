@@ -38,6 +38,10 @@ class Result:
         return " ".join([self.headline, *self.details])
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def shuffled(item: dict) -> list[dict]:
     """The item's options in a fixed order per item id (the same for every learner and run)."""
     options = list(item["options"])
@@ -160,7 +164,8 @@ class Quiz(widgets.VBox):
             if not wrong:
                 return Result(True, "✅ Correct: you found every right answer.",
                               [by_id[i]["feedback"] for i in answer])
-            return Result(False, f"❌ Not quite: {len(wrong)} option(s) are set wrongly.",
+            return Result(False, f"❌ Not quite: {_count(len(wrong), 'option is', 'options are')}"
+                          " set wrongly.",
                           [f"“{o['text']}”: {o['feedback']}" for o in wrong[:2]] + ["Try again."])
         if kind == "order":
             if any(v is None for v in answer):
@@ -182,7 +187,8 @@ class Quiz(widgets.VBox):
         wrong = [by_id[i] for i, cat in answer.items() if by_id[i]["category"] != cat]
         if not wrong:
             return Result(True, "✅ Correct: every statement is in the right category.", [])
-        return Result(False, f"❌ Not quite: {len(wrong)} of {len(answer)} statements are in "
+        verb = "is" if len(wrong) == 1 else "are"
+        return Result(False, f"❌ Not quite: {len(wrong)} of {len(answer)} statements {verb} in "
                       "the wrong category.",
                       [f"“{o['text']}”: {o['feedback']}" for o in wrong[:2]] + ["Try again."])
 
