@@ -1,5 +1,5 @@
 """JupyterLab in a real browser: open a course notebook, run every cell, answer the quiz wrongly
-and then rightly, and read the feedback the learner reads."""
+(with the mouse) and then rightly (with the keyboard alone), and read the feedback."""
 
 from __future__ import annotations
 
@@ -40,8 +40,13 @@ def test_lab_runs_the_start_notebook_and_the_quiz_answers(page, course_copy, tmp
             "el => el.innerText.includes('Not quite')", arg=feedback.element_handle())
         assert "❌" in feedback.inner_text() and "Try again" in feedback.inner_text()
 
-        quiz.get_by_text(RIGHT).click()
-        quiz.locator(".ownit-check").click()
+        # Now with keys: Space chooses the focused option, Enter on the focused Check checks.
+        assert RIGHT in quiz.locator("label").filter(has=page.locator("input")).nth(1) \
+            .inner_text(), "the seeded shuffle puts the right answer second"
+        quiz.locator("input[type=radio]").nth(1).focus()
+        page.keyboard.press("Space")
+        quiz.locator(".ownit-check").focus()
+        page.keyboard.press("Enter")
         page.wait_for_function(
             "el => el.innerText.includes('Correct')", arg=feedback.element_handle())
         assert "✅" in feedback.inner_text()
