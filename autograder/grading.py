@@ -13,7 +13,7 @@ import re
 import shutil
 import tempfile
 import warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -57,11 +57,6 @@ class SubmissionResult:
     parts: list[Part] = field(default_factory=list)
     manual_max_score: float = 0.0
     autograded: dict[str, Path] = field(default_factory=dict)  # notebook name -> graded copy
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["autograded"] = {k: str(v) for k, v in self.autograded.items()}
-        return data
 
 
 class GradingFailed(RuntimeError):
