@@ -1,119 +1,222 @@
-"""Feedback a learner may see: their own code and outputs, and per part the points and the hint.
+"""Feedback a learner may see: their own submitted cells, and per part the points and the hint.
 
-nbgrader's own feedback shows hidden tests and their tracebacks (nbgrader issues #917, #1363).
-Here every test cell is rebuilt from the *student release* (so hidden tests are not there to
-show) and its outputs are replaced by one line: passed or failed, points, and the hint.
+One specification for every feedback page (``docs/grading.md``, "Feedback"):
+- the learner's own cells and outputs *as they submitted them*, never what ran while grading:
+  learner code runs in the same kernel as the hidden tests and could print what it saw of them;
+- test cells from the student release (the visible part only), each with passed or failed, the
+  points and a hint written by the grader from the test's own words (:mod:`autograder.grading`);
+- the instructor's Markdown rendered from the source notebook (with the images beside it
+  embedded), the learner's Markdown verbatim; what is the instructor's is decided from the
+  source, never from a submission's metadata;
+- outputs reduced to text and images (:mod:`autograder.safe`), sizes bounded, so one page costs
+  milliseconds whatever the submission holds; rendered by the worker that graded it.
 """
 
 from __future__ import annotations
 
-import html
+import base64
+import re
+from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import jinja2
 import nbformat
-from nbconvert import HTMLExporter
-from nbconvert.filters.highlight import Highlight2HTML
-from nbconvert.filters.strings import clean_html
-from nbformat.v4 import new_markdown_cell, new_output
+from markupsafe import Markup
+
+from autograder import safe
 
 if TYPE_CHECKING:
-    from autograder.grading import SubmissionResult
+    from autograder.grading import Part
+
+TEMPLATES = Path(__file__).with_name("templates")
+HIGHLIGHT_LIMIT = 20_000  # characters of code highlighted; longer sources are shown plain
+SOURCE_LIMIT = 100_000  # characters of one cell's source shown
+OUTPUT_TEXT_LIMIT = 20_000  # characters of one text output shown
+PAGE_BUDGET = 4 * 2**20  # characters of learner content on one page (images included)
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+               ".gif": "image/gif", ".svg": "image/svg+xml"}
 
 
-# Outputs of a submission are shown as text and pictures only: its HTML, SVG or JavaScript could
-# run in the browser of whoever opens the feedback (the instructor included).
-SAFE_MIMETYPES = ("text/plain", "image/png", "image/jpeg")
-
-
-def _verbatim(text: str) -> str:
-    """Markdown the learner wrote, shown as written: a fenced block renders no HTML in it."""
-    fence = "~" * max(3, 1 + max((len(run) for run in text.split() if set(run) == {"~"}),
-                                 default=0))
-    return f"{fence}text\n{text}\n{fence}"
+@dataclass
+class Block:
+    kind: str  # "prose" (instructor Markdown, rendered), "text" (learner Markdown), "code", "test"
+    html: Markup | None = None
+    code: Markup | None = None
+    outputs: list[dict] = field(default_factory=list)
+    part: Part | None = None
+    label: str = ""
 
 
 def _meta(cell) -> dict:
-    return cell.metadata.get("nbgrader", {})
-
-
-def _safe_outputs(outputs: list) -> list:
-    kept = []
-    for output in outputs:
-        if "data" in output:
-            data = {k: v for k, v in output["data"].items() if k in SAFE_MIMETYPES}
-            output["data"] = data or {"text/plain": "[output not shown: not text or an image]"}
-            output["metadata"] = {}
-        kept.append(output)
-    return kept
-
-
-def feedback_notebook(autograded: nbformat.NotebookNode, release: nbformat.NotebookNode,
-                      result: SubmissionResult) -> nbformat.NotebookNode:
-    release_cells = {_meta(c).get("grade_id"): c for c in release.cells if _meta(c)}
-    parts = {p.id: p for p in result.parts}
-    nb = nbformat.from_dict(autograded)
-    cells = []
-    for cell in nb.cells:
-        grade_id = _meta(cell).get("grade_id")
-        part = parts.get(grade_id)
-        if cell.cell_type == "code" and _meta(cell).get("grade") and part is not None:
-            public = release_cells.get(grade_id)
-            cell.source = public.source if public is not None else "# (tests)"
-            if part.passed:
-                line = f"✅ Passed: {part.score:g} / {part.max_score:g} points.\n"
-            else:
-                line = f"❌ Failed: {part.score:g} / {part.max_score:g} points."
-                line += f" Hint: {part.hint}\n" if part.hint else "\n"
-            cell.outputs = [new_output("stream", name="stdout", text=line)]
-        elif cell.cell_type == "code":
-            cell.outputs = _safe_outputs(cell.outputs)
-        elif cell.cell_type == "markdown" and not _meta(cell).get("locked"):
-            cell.source = _verbatim(cell.source)
-        cells.append(cell)
-    rows = "".join(
-        f"<tr><td>{html.escape(p.id)}</td><td>"
-        + ("to be graded by hand" if p.manual else ("passed" if p.passed else "failed"))
-        + f"</td><td>{'-' if p.manual else f'{p.score:g}'} / {p.max_score:g}</td></tr>"
-        for p in result.parts)
-    summary = new_markdown_cell(
-        f"# Feedback: {html.escape(result.assignment)}\n\n"
-        f"**Auto-graded score: {result.score:g} / {result.max_score:g}**"
-        + (f" (plus {result.manual_max_score:g} points graded by hand)"
-           if result.manual_max_score else "")
-        + "\n\n<table><tr><th>part</th><th>result</th><th>points</th></tr>" + rows + "</table>")
-    nb.cells = [summary, *cells]
-    return nb
-
-
-class _Remembered:
-    """A template filter that remembers its results: most cells of a cohort's notebooks are the
-    instructor's and the same for every student, so each is highlighted and cleaned once."""
-
-    def __init__(self, function, size: int = 4096):
-        self.function, self.size, self.seen = function, size, {}
-
-    def __call__(self, source, *args, **kwargs):
-        key = (str(source), args, repr(sorted(kwargs.items())))
-        if key not in self.seen:
-            if len(self.seen) >= self.size:
-                self.seen.clear()
-            self.seen[key] = self.function(source, *args, **kwargs)
-        return self.seen[key]
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta if isinstance(meta, dict) else {}
 
 
 @cache
-def _exporter() -> HTMLExporter:
-    # Building one loads templates and CSS: do it once. (Learner-written markdown is fenced and
-    # learner outputs are reduced to text and pictures above, so nothing of theirs renders HTML.)
-    exporter = HTMLExporter(template_name="lab")
-    exporter.register_filter("clean_html", _Remembered(clean_html))
-    exporter.filters = {**exporter.filters, "highlight_code": _Remembered(
-        Highlight2HTML(pygments_lexer="ipython3", parent=exporter))}
-    return exporter
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                              autoescape=jinja2.select_autoescape(["html", "j2"]),
+                              undefined=jinja2.StrictUndefined)
 
 
-def feedback_html(autograded: nbformat.NotebookNode, release: nbformat.NotebookNode,
-                  result: SubmissionResult) -> str:
-    body, _ = _exporter().from_notebook_node(feedback_notebook(autograded, release, result))
-    return body
+@cache
+def _highlighter():
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
+    return PythonLexer(), HtmlFormatter(nowrap=True)
+
+
+def _code(source: str) -> Markup:
+    source = safe.clean_text(source, SOURCE_LIMIT)
+    if len(source) <= HIGHLIGHT_LIMIT:
+        from pygments import highlight
+
+        lexer, formatter = _highlighter()
+        return Markup(highlight(source, lexer, formatter))
+    return Markup.escape(source)
+
+
+def _embed_images(html: str, folder: Path | None) -> str:
+    """Relative image links of the instructor's Markdown, embedded: the page stands alone."""
+    if folder is None:
+        return html
+
+    def embed(match: re.Match) -> str:
+        target = match.group(2)
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE) or target.startswith("/"):
+            return match.group(0)
+        path = (folder / target).resolve()
+        mime = IMAGE_TYPES.get(path.suffix.lower())
+        if mime is None or not path.is_file() or not path.is_relative_to(folder.resolve()):
+            return match.group(0)
+        data = base64.b64encode(path.read_bytes()).decode()
+        return f'{match.group(1)}"data:{mime};base64,{data}"'
+
+    return re.sub(r'(<img[^>]*?\ssrc=)"([^"]*)"', embed, html)
+
+
+def _prose(source: str, folder: Path | None) -> Markup:
+    """The instructor's Markdown (trusted: it comes from the source notebook), as HTML."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    return Markup(_embed_images(markdown2html_mistune(source), folder))
+
+
+class _Budget:
+    def __init__(self, size: int):
+        self.left = size
+
+    def outputs(self, outputs) -> list[dict]:
+        shown = []
+        for output in safe.safe_outputs(outputs):
+            if self.left <= 0:
+                shown.append({"text": "[more output not shown: this page is full]",
+                              "stream": "stdout"})
+                break
+            shown.append(self._one(output))
+        return shown
+
+    def _one(self, output) -> dict:
+        if output["output_type"] == "stream":
+            text = safe.clean_text(output["text"], OUTPUT_TEXT_LIMIT)
+            self.left -= len(text)
+            return {"text": text, "stream": output["name"]}
+        if output["output_type"] == "error":
+            text = safe.clean_text("\n".join(output.get("traceback") or
+                                             [f"{output['ename']}: {output['evalue']}"]),
+                                   OUTPUT_TEXT_LIMIT)
+            self.left -= len(text)
+            return {"text": text, "stream": "stderr"}
+        data = output["data"]
+        for mime in safe.SAFE_IMAGES:
+            if mime in data and len(data[mime]) <= self.left:
+                self.left -= len(data[mime])
+                return {"image": f"data:{mime};base64,{''.join(data[mime].split())}"}
+        text = safe.clean_text(data.get("text/plain", ""), OUTPUT_TEXT_LIMIT)
+        self.left -= len(text)
+        return {"text": text, "stream": "stdout"}
+
+
+def blocks(submitted, source, release, parts: dict[str, Part],
+           folder: Path | None = None) -> list[Block]:
+    """The page's cells, in the learner's order (see the module docstring for the rules)."""
+    source_cells = {m["grade_id"]: c for c in source.cells
+                    if isinstance((m := _meta(c)).get("grade_id"), str)}
+    release_cells = {m["grade_id"]: c for c in release.cells
+                     if isinstance((m := _meta(c)).get("grade_id"), str)}
+    instructor_texts = safe.instructor_markdown(source)
+    budget, seen, out = _Budget(PAGE_BUDGET), set(), []
+    for cell in submitted.cells:
+        if not isinstance(cell, dict) or not isinstance(cell.get("source", ""), (str, list)):
+            continue
+        text = cell.get("source", "")
+        text = "".join(text) if isinstance(text, list) else text
+        grade_id = _meta(cell).get("grade_id")
+        trusted = source_cells.get(grade_id) if isinstance(grade_id, str) and \
+            grade_id not in seen else None
+        if trusted is not None:
+            seen.add(grade_id)
+            out.append(_known_cell(cell, text, trusted, release_cells.get(grade_id),
+                                   parts.get(grade_id), budget, folder))
+        elif cell.get("cell_type") == "markdown" and text in instructor_texts:
+            out.append(Block("prose", html=_prose(text, folder)))
+        elif cell.get("cell_type") == "code":
+            out.append(Block("code", code=_code(text), outputs=budget.outputs(cell.get("outputs"))))
+        else:
+            out.append(Block("text", code=Markup.escape(safe.clean_text(text, SOURCE_LIMIT))))
+    return out
+
+
+def _known_cell(cell, text, trusted, public, part, budget, folder) -> Block:
+    """A submitted cell the source notebook knows by its grade id: its kind comes from the
+    source, its text from the source (instructor cells) or the submission (answers)."""
+    meta = _meta(trusted)
+    if trusted.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+        visible = public.source if public is not None else "# (tests)"
+        return Block("test", code=_code(visible), part=part, label=meta["grade_id"])
+    if meta.get("solution"):
+        label = meta["grade_id"]
+        if trusted.cell_type == "code":
+            return Block("code", code=_code(text), outputs=budget.outputs(cell.get("outputs")),
+                         part=part if meta.get("grade") else None, label=label)
+        return Block("text", code=Markup.escape(safe.clean_text(text, SOURCE_LIMIT)),
+                     part=part if meta.get("grade") else None, label=label)
+    if trusted.cell_type == "markdown":
+        return Block("prose", html=_prose(trusted.source, folder),
+                     part=part if meta.get("task") or meta.get("grade") else None,
+                     label=meta["grade_id"])
+    return Block("code", code=_code(trusted.source), outputs=budget.outputs(cell.get("outputs")))
+
+
+def feedback_html(*, assignment: str, notebook: str, submitted, source, release,
+                  parts: list[Part], folder: Path | None = None) -> str:
+    """The feedback page of one notebook of one submission."""
+    by_id = {p.id: p for p in parts if p.notebook in (None, notebook)}
+    mine = list(by_id.values())
+    others: dict[str, list[float]] = {}
+    for part in parts:
+        if part.notebook not in (None, notebook) and not part.manual:
+            total = others.setdefault(part.notebook, [0.0, 0.0])
+            total[0] += part.score
+            total[1] += part.max_score
+    auto = [p for p in parts if not p.manual]
+    page = _environment().get_template("feedback.html.j2").render(
+        assignment=assignment, notebook=notebook, parts=mine,
+        notebook_score=sum(p.score for p in mine if not p.manual),
+        notebook_max=sum(p.max_score for p in mine if not p.manual),
+        manual_max=sum(p.max_score for p in mine if p.manual),
+        total_score=sum(p.score for p in auto), total_max=sum(p.max_score for p in auto),
+        others=sorted(others.items()),
+        blocks=blocks(submitted, source, release, by_id, folder))
+    return page
+
+
+def read_notebook(path: Path):
+    """A submitted notebook for display; never fails (an unreadable one shows as empty)."""
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception:  # noqa: BLE001 - the precheck already refused invalid notebooks
+        return nbformat.v4.new_notebook()

@@ -9,7 +9,6 @@ keep. Hints come from the messages of failed checks; the source of hidden tests 
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 import warnings
@@ -20,7 +19,9 @@ import nbformat
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 
+from autograder.feedback import feedback_html, read_notebook
 from autograder.prepared import Prepared
+from autograder.safe import clean_text
 from autograder.settings import (
     AUTOGRADED_DIRECTORY,
     GRADEBOOK,
@@ -35,7 +36,6 @@ from autograder.settings import (
 warnings.filterwarnings("ignore", message=".*not in session.*")
 
 HINT_LIMIT = 300
-HIDDEN_MARK = "### BEGIN HIDDEN TESTS"
 
 
 @dataclass
@@ -46,6 +46,7 @@ class Part:
     passed: bool
     manual: bool
     hint: str | None
+    notebook: str | None = None
 
 
 @dataclass
@@ -57,53 +58,28 @@ class SubmissionResult:
     parts: list[Part] = field(default_factory=list)
     manual_max_score: float = 0.0
     autograded: dict[str, Path] = field(default_factory=dict)  # notebook name -> graded copy
+    feedback: dict[str, str] = field(default_factory=dict)  # notebook name -> HTML page
 
 
 class GradingFailed(RuntimeError):
     """nbgrader could not grade the submission at all (the message says why)."""
 
 
-def _first_comment(source: str) -> str | None:
-    """What a hidden-test cell says it probes: its first comment, without a "Hidden tests:"
-    prefix or a final full stop (the hint adds its own)."""
-    for line in source.splitlines():
-        line = line.strip()
-        if line.startswith("#") and not line.startswith("###"):
-            text = re.sub(r"^hidden tests?\s*[:,-]\s*", "", line.lstrip("# ").strip(),
-                          flags=re.IGNORECASE).rstrip(". ")
-            return text or None
-    return None
-
-
-def _hint(cell, source_cell, passed: bool) -> str | None:
-    """A hint for a failed test cell: the check's own message, never hidden test source."""
+def _hint(cell, passed: bool) -> str | None:
+    """A failed test cell's hint: the grader's verdict, which only ever holds the test's own
+    words or the grader's (see ``judge_cell``), never text the learner's code produced."""
     if passed:
         return None
     errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-    hidden = HIDDEN_MARK in source_cell.source
-    topic = _first_comment(source_cell.source)
     if not errors:
-        return "This part did not pass." + (f" It checks: {topic}." if topic else "")
-    ename, evalue = errors[-1].get("ename", "Error"), str(errors[-1].get("evalue", ""))
-    if ename == "AssertionError" and evalue:
-        message = evalue
-    elif ename == "NotImplementedError":
-        message = "Not done yet: the answer cell still raises NotImplementedError."
-    elif hidden:
-        # An error message raised on a hidden test's input may quote that input: name the error
-        # and what the hidden tests probe, nothing more.
-        message = f"Your code raised {ename} on the hidden tests' input."
-        if topic:
-            message += f" They check: {topic}."
-    else:
-        message = f"Your code raised {ename}: {evalue}"
-    message = re.sub(r"\x1b\[[0-9;]*m", "", message).strip()
+        return "This part did not pass."
+    message = clean_text(errors[-1].get("evalue", "")).strip() or "This part did not pass."
     return message if len(message) <= HINT_LIMIT else message[: HINT_LIMIT - 1] + "…"
 
 
 def grade_submission(prepared: Prepared, submission: Path, student_id: str,
                      scratch: Path | None = None, *, sandbox: bool = False,
-                     limits: Limits | None = None) -> SubmissionResult:
+                     limits: Limits | None = None, render: bool = False) -> SubmissionResult:
     """Autograde the notebooks in ``submission`` (a folder) against ``prepared``.
 
     ``scratch`` receives the private course (autograded notebooks stay there for the caller);
@@ -112,14 +88,15 @@ def grade_submission(prepared: Prepared, submission: Path, student_id: str,
     owned = scratch is None
     work = Path(tempfile.mkdtemp(prefix="ownit-grade-")) if owned else scratch
     try:
-        return _grade(prepared, submission, student_id, work, sandbox, limits or Limits())
+        return _grade(prepared, submission, student_id, work, sandbox, limits or Limits(),
+                      render)
     finally:
         if owned:
             shutil.rmtree(work, ignore_errors=True)
 
 
 def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sandbox: bool,
-           limits: Limits) -> SubmissionResult:
+           limits: Limits, render: bool) -> SubmissionResult:
     aid = prepared.assignment_id
     work.mkdir(parents=True, exist_ok=True)
     shutil.copy(prepared.gradebook, work / GRADEBOOK)
@@ -127,7 +104,7 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
     placed.mkdir(parents=True, exist_ok=True)
     for notebook in submission.glob("*.ipynb"):
         shutil.copy(notebook, placed / notebook.name)
-    config = harden(course_config(work), sandbox=sandbox, limits=limits)
+    config = harden(course_config(work), sandbox=sandbox, limits=limits, box_parent=work / "box")
     # Grade against the cached source without copying it.
     config.CourseDirectory.source_directory = str(prepared.folder / "solutions")
     result = NbGraderAPI(config=config).autograde(aid, student_id, force=True, create=True)
@@ -162,17 +139,25 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
             if manual:
                 manual_max += max_score
                 parts.append(Part(meta["grade_id"], 0.0, max_score, False, True,
-                                  "Graded by hand by your instructor."))
+                                  "Graded by hand by your instructor.", name))
                 continue
             passed = max_score > 0 and score >= max_score
             graded_cell = graded_cells.get(meta["grade_id"], {"outputs": []})
             parts.append(Part(meta["grade_id"], score, max_score, passed, False,
-                              _hint(graded_cell, cell, passed)))
+                              _hint(graded_cell, passed), name))
     auto = [p for p in parts if not p.manual]
-    return SubmissionResult(
+    result = SubmissionResult(
         assignment=aid, student=student_id,
         score=sum(p.score for p in auto), max_score=sum(p.max_score for p in auto),
         parts=parts, manual_max_score=manual_max, autograded=autograded)
+    if render:
+        for name in prepared.notebook_names():
+            result.feedback[name] = feedback_html(
+                assignment=aid, notebook=name, submitted=read_notebook(placed / f"{name}.ipynb"),
+                source=nbformat.read(prepared.source_dir / f"{name}.ipynb", as_version=4),
+                release=nbformat.read(prepared.release_dir / f"{name}.ipynb", as_version=4),
+                parts=parts, folder=prepared.release_dir)
+    return result
 
 
 def _reason(log: str) -> str:

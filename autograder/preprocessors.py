@@ -20,17 +20,23 @@ They slot into nbgrader's own autograde pipeline (see :func:`autograder.settings
 from __future__ import annotations
 
 import ast
+import builtins
 import json
+import re
 import time
+from pathlib import Path
 
+import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Integer
 
+from autograder import safe
 from autograder.early import early_kernel
 from autograder.expect import ABS_TOL, REL_TOL, same
+from autograder.settings import Limits
 
 RECORD_MIME = "text/x-ownit-check"
 PRELUDE_ID = "ownit-prelude"
@@ -91,16 +97,53 @@ class SanitizeGradedCells(NbGraderPreprocessor):
         return nb, resources
 
 
+ASSERT_MARK = "ownit-assert-site-"
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+
+
+def _hidden_lines(source: str) -> set[int]:
+    """Line numbers (1-based) inside a hidden-tests block of a test cell."""
+    hidden, inside = set(), False
+    for number, line in enumerate(source.splitlines(), start=1):
+        if line.strip() == HIDDEN_BEGIN:
+            inside = True
+        elif line.strip() == HIDDEN_END:
+            inside = False
+        elif inside:
+            hidden.add(number)
+    return hidden
+
+
 class _Split(ast.NodeTransformer):
-    def __init__(self, sites: list[dict]):
+    def __init__(self, sites: list[dict], source: str = ""):
         self.sites = sites
+        self.lines = source.splitlines()
+        self.hidden = _hidden_lines(source)
+
+    def visit_Assert(self, node: ast.Assert):
+        # The kernel may raise AssertionError with any text (learner code can too), so the
+        # message a learner sees is chosen here from the test's own source: the assert carries
+        # only a marker naming its site.
+        self.generic_visit(node)
+        message = None
+        if node.msg is not None:
+            try:
+                message = str(ast.literal_eval(node.msg))
+            except ValueError:
+                message = None
+        line = self.lines[node.lineno - 1].strip() if 0 < node.lineno <= len(self.lines) else ""
+        site = {"site": len(self.sites), "kind": "assert", "message": message,
+                "line": line, "hidden": node.lineno in self.hidden}
+        self.sites.append(site)
+        node.msg = ast.Constant(f"{ASSERT_MARK}{site['site']}")
+        return node
 
     def visit_Call(self, node: ast.Call):
         self.generic_visit(node)
         if not (isinstance(node.func, ast.Name) and node.func.id == "expect"
                 and len(node.args) >= 2):
             return node
-        site = {"site": len(self.sites), "hint": "This check did not pass.",
+        site = {"site": len(self.sites), "kind": "expect", "hint": "This check did not pass.",
                 "rel_tol": REL_TOL, "abs_tol": ABS_TOL, "literal": True}
         try:
             site["expected"] = ast.literal_eval(node.args[1])
@@ -127,13 +170,15 @@ class _Split(ast.NodeTransformer):
 def split_source(source: str) -> tuple[str, list[dict]]:
     """The test cell's code with each expect() reporting ACTUAL, and what each site expects."""
     sites: list[dict] = []
-    tree = _Split(sites).visit(ast.parse(source))
+    tree = _Split(sites, source).visit(ast.parse(source))
     return ast.unparse(ast.fix_missing_locations(tree)), sites
 
 
 class SplitExpectations(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
-        kept = resources.setdefault("ownit", {"sites": {}, "sources": {}})
+        kept = resources.setdefault("ownit", {})
+        kept.setdefault("sites", {})
+        kept.setdefault("sources", {})
         for cell in nb.cells:
             if not _is_test(cell):
                 continue
@@ -169,8 +214,66 @@ def _error(ename: str, evalue: str) -> NotebookNode:
     return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
-def judge_cell(cell, sites: list[dict]) -> NotebookNode | None:
-    """None when the test cell passed, else the one error output that explains why."""
+# Names of exceptions a hint may repeat. Anything else the kernel reports (a class name is text
+# learner code chooses, like a message) is named only as "an exception".
+BUILTIN_ERRORS = frozenset(
+    name for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException))
+
+
+def raised(name) -> str:
+    """How a hint names an exception the learner's code raised."""
+    name = str(name)
+    return name if name in BUILTIN_ERRORS else "an exception"
+
+
+def _topic(source: str) -> str | None:
+    """What a test cell says it probes: its first comment, without a "Hidden tests:" prefix."""
+    for line in source.splitlines():
+        line = line.strip()
+        if line.startswith("#") and not line.startswith("###"):
+            text = re.sub(r"^hidden tests?\s*[:,-]\s*", "", line.lstrip("# ").strip(),
+                          flags=re.IGNORECASE).rstrip(". ")
+            return text or None
+    return None
+
+
+def _from_error(error: dict, sites: list[dict], source: str) -> str:
+    """The hint for an error the cell raised: only words of the test's own source, or of ours.
+
+    Learner code runs in the same kernel as the tests and is handed their inputs, so any text it
+    controls (an exception's message, even its class name) could carry a hidden input out. The
+    kernel's error is therefore used only to pick one of these trusted sentences.
+    """
+    ename, evalue = str(error.get("ename", "")), str(error.get("evalue", ""))
+    hidden = HIDDEN_BEGIN in source
+    topic = _topic(source)
+    if ename == "AssertionError" and evalue.startswith(ASSERT_MARK):
+        number = evalue[len(ASSERT_MARK):]
+        site = next((s for s in sites if s.get("kind") == "assert"
+                     and str(s["site"]) == number), None)
+        if site is not None:
+            if site["message"]:
+                return site["message"]
+            if not site["hidden"] and site["line"]:
+                return f"This check failed: {site['line']}"
+            return "A hidden check failed." + (f" It checks: {topic}." if topic else "")
+    if ename == "NotImplementedError":
+        return "Not done yet: the answer cell still raises NotImplementedError."
+    where = " on the hidden tests' input" if hidden else " while the tests ran"
+    return f"Your code raised {raised(ename)}{where}." + (f" They check: {topic}." if topic
+                                                           else "")
+
+
+def judge_cell(cell, sites: list[dict], source: str = "",
+               stop: tuple[str, str] | None = None) -> NotebookNode | None:
+    """None when the test cell passed, else the one error output that explains why.
+
+    ``stop`` is the grader's own reason when it cut the cell short (a time limit, a dead kernel).
+    Every message in the verdict comes from the test's source or from this module.
+    """
+    if stop is not None:
+        return _error(*stop)
     errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
     stderr = [o for o in cell.get("outputs", []) if o.get("output_type") == "stream"
               and o.get("name") == "stderr"]
@@ -178,6 +281,8 @@ def judge_cell(cell, sites: list[dict]) -> NotebookNode | None:
     for record in _records(cell):
         by_site.setdefault(record["site"], []).append(record)
     for site in sites:
+        if site.get("kind") == "assert":
+            continue  # asserts are judged by the error they raise, below
         found = by_site.get(site["site"], [])
         if not site["literal"]:
             return _error("AssertionError", "This check cannot be judged safely (its expected "
@@ -186,45 +291,69 @@ def judge_cell(cell, sites: list[dict]) -> NotebookNode | None:
             break  # the cell stopped before this check: the error below says why
         for record in found:
             if "error" in record:
-                return _error(str(record["error"]), str(record.get("message", "")))
+                return _error("AssertionError", f"Your code raised {raised(record['error'])} "
+                              f"in this check. {site['hint']}")
             if not same(record["value"], site["expected"], rel_tol=site["rel_tol"],
                         abs_tol=site["abs_tol"]):
                 return _error("AssertionError", site["hint"])
     else:
         if errors:
-            return _error(errors[-1].get("ename", "Error"), errors[-1].get("evalue", ""))
+            return _error("AssertionError", _from_error(errors[-1], sites, source))
         if stderr:
             # nbgrader scores a test cell that wrote to stderr as failed; so do we, and say so.
             return _error("AssertionError", "Your code wrote to stderr while the tests ran (a "
                           "warning?): that counts as a failure. Run the tests and read it.")
         return None
     if errors:
-        return _error(errors[-1].get("ename", "Error"), errors[-1].get("evalue", ""))
+        return _error("AssertionError", _from_error(errors[-1], sites, source))
     return _error("AssertionError", "The tests stopped before every check ran.")
 
 
 class JudgeExpectations(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
-        kept = resources.get("ownit", {"sites": {}, "sources": {}})
+        kept = resources.get("ownit", {})
         nb.cells = [c for c in nb.cells if c.get("id") != PRELUDE_ID]
         for cell in nb.cells:
             if not _is_test(cell):
                 continue
             grade_id = _meta(cell)["grade_id"]
-            sites = kept["sites"].get(grade_id, [])
-            verdict = judge_cell(cell, sites)
+            source = kept.get("sources", {}).get(grade_id, cell.source)
+            verdict = judge_cell(cell, kept.get("sites", {}).get(grade_id, []), source,
+                                 kept.get("stops", {}).get(grade_id))
             cell.outputs = [] if verdict is None else [verdict]
-            cell.source = kept["sources"].get(grade_id, cell.source)
+            cell.source = source
         return nb, resources
 
 
-class ExecuteBounded(Execute):
-    """nbgrader's Execute with byte caps on output and a time limit for the whole notebook."""
+OUTPUT_MESSAGES = {"stream", "display_data", "update_display_data", "execute_result", "error"}
+_DEFAULT_LIMITS = Limits()
 
-    notebook_timeout = Integer(300, help="Wall-clock seconds for all cells of one notebook.") \
+
+def message_bytes(content: dict) -> int:
+    """What an output message weighs: all of it (data, metadata, text, traceback), in bytes."""
+    return len(json.dumps(content, default=str, ensure_ascii=False).encode("utf-8", "replace"))
+
+
+class ExecuteBounded(Execute):
+    """nbgrader's Execute with byte caps on output and a time limit for the whole notebook.
+
+    Every output message is weighed before nbclient sees it (so ``update_display_data`` and
+    outputs of any MIME type, metadata included, count), per cell and per notebook; the values
+    ``expect`` reports have a budget of their own. Over a cap, messages are dropped, except that
+    an error still arrives (shortened) and a cell's first stderr write leaves a trace: a test
+    cell must fail exactly as it would have, however much it printed first.
+    """
+
+    notebook_timeout = Integer(_DEFAULT_LIMITS.notebook_seconds,
+                               help="Wall-clock seconds for all cells of one notebook.") \
         .tag(config=True)
-    max_output_bytes = Integer(256 * 1024, help="Output kept per cell, in bytes.") \
+    max_output_bytes = Integer(_DEFAULT_LIMITS.output_bytes_per_cell,
+                               help="Output kept per cell, in bytes.").tag(config=True)
+    max_notebook_output_bytes = Integer(_DEFAULT_LIMITS.output_bytes_per_notebook,
+                                        help="Output kept per notebook, in bytes.") \
         .tag(config=True)
+    max_check_bytes = Integer(_DEFAULT_LIMITS.check_bytes_per_cell,
+                              help="Bytes of reported check values per cell.").tag(config=True)
     max_records = Integer(10_000, help="Checks reported per cell.").tag(config=True)
 
     def preprocess(self, nb, resources, km=None):
@@ -233,8 +362,12 @@ class ExecuteBounded(Execute):
         self._timeouts_in_a_row = 0
         self._dead = False
         self._bytes: dict[int, int] = {}
+        self._notebook_bytes = 0
+        self._check_used: dict[int, int] = {}
         self._records: dict[int, int] = {}
         self._capped: set[int] = set()
+        self._stderr_seen: set[int] = set()
+        self._stops = resources.setdefault("ownit", {}).setdefault("stops", {})
         early = early_kernel() if km is None else None
         path = (resources or {}).get("metadata", {}).get("path")
         if early is not None and path:
@@ -248,6 +381,13 @@ class ExecuteBounded(Execute):
                 self._cleanup_kernel()
         nb.cells = [c for c in nb.cells if c.get("id") != CHDIR_ID]
         return nb, resources
+
+    def _stop(self, cell, kind: str, message: str) -> None:
+        """The grader's own verdict on a cell it cut short, kept where the kernel cannot write."""
+        cell.outputs.append(_error(kind, message))
+        grade_id = _meta(cell).get("grade_id")
+        if grade_id is not None and _is_test(cell):
+            self._stops.setdefault(grade_id, (kind, message))
 
     def preprocess_cell(self, cell, resources, cell_index):
         if cell.cell_type != "code" or not cell.source.strip():
@@ -264,45 +404,109 @@ class ExecuteBounded(Execute):
             stop = (TIME_LIMIT, f"The notebook's time limit ({self.notebook_timeout} s) was "
                                 "reached, so this cell did not run.")
         if stop:
-            cell.outputs = [_error(*stop)]
+            cell.outputs = []
+            self._stop(cell, *stop)
             return cell, resources
         self.timeout = max(1, int(min(self._cell_timeout, remaining)))
+        self._started = time.monotonic()
         try:
             cell, resources = super().preprocess_cell(cell, resources, cell_index)
         except CellTimeoutError:
             # The kernel neither finished nor sent output in time (an endless loop that ignores
             # interrupts, a wedged kernel): one strike, like a timed-out reply.
             self._timeouts_in_a_row += 1
-            cell.outputs.append(_error("CellTimeoutError", "The cell did not finish in time."))
+            self._stop(cell, "CellTimeoutError", "The cell did not finish in time.")
             return cell, resources
         except DeadKernelError:
             self._dead = True
-            cell.outputs.append(_error(KERNEL_DIED, "The kernel died while this cell ran "
-                                                    "(os._exit, a crash, or a resource limit)."))
+            self._stop(cell, KERNEL_DIED, "The kernel died while this cell ran (os._exit, a "
+                                          "crash, or a resource limit).")
             return cell, resources
-        timed_out = any(o.get("ename") == "CellTimeoutError" for o in cell.outputs
-                        if o.get("output_type") == "error")
+        timed_out = time.monotonic() - self._started >= self.timeout
+        if timed_out:
+            self._stop(cell, "CellTimeoutError", "The cell did not finish in time.")
         self._timeouts_in_a_row = self._timeouts_in_a_row + 1 if timed_out else 0
         if cell_index in self._capped:
             cell.outputs.append(new_output(
                 "stream", name="stdout",
-                text=f"[output cut at {self.max_output_bytes // 1024} KB]\n"))
+                text=f"[output cut at {self.max_output_bytes // 1024} KB per cell, "
+                     f"{self.max_notebook_output_bytes // 1024} KB per notebook]\n"))
         return cell, resources
 
-    def output(self, outs, msg, display_id, cell_index):
-        content = msg.get("content", {})
-        data = content.get("data") or {}
-        if msg.get("msg_type") == "display_data" and RECORD_MIME in data:
-            count = self._records.get(cell_index, 0) + 1
-            self._records[cell_index] = count
-            if count > self.max_records:
-                return None
-            return super().output(outs, msg, display_id, cell_index)
-        size = len(str(content.get("text", ""))) + sum(len(str(v)) for v in data.values()) + \
-            len(str(content.get("traceback", "")))
-        used = self._bytes.get(cell_index, 0) + size
-        self._bytes[cell_index] = used
-        if used > self.max_output_bytes:
-            self._capped.add(cell_index)
-            return None
-        return super().output(outs, msg, display_id, cell_index)
+    def process_message(self, msg, cell, cell_index):
+        msg_type = msg.get("msg_type")
+        if msg_type in OUTPUT_MESSAGES:
+            content = msg.get("content") or {}
+            size = message_bytes(content)
+            data = content.get("data") if isinstance(content.get("data"), dict) else {}
+            if msg_type == "display_data" and set(data) == {RECORD_MIME}:
+                count = self._records.get(cell_index, 0) + 1
+                used = self._check_used.get(cell_index, 0) + size
+                self._records[cell_index], self._check_used[cell_index] = count, used
+                if count > self.max_records or used > self.max_check_bytes:
+                    return None  # the check then reports nothing, and fails
+                return super().process_message(msg, cell, cell_index)
+            used = self._bytes.get(cell_index, 0) + size
+            self._bytes[cell_index] = used
+            self._notebook_bytes += size
+            if used > self.max_output_bytes or \
+                    self._notebook_bytes > self.max_notebook_output_bytes:
+                self._capped.add(cell_index)
+                if msg_type == "error":
+                    msg = {**msg, "content": {"ename": str(content.get("ename", ""))[:200],
+                                              "evalue": str(content.get("evalue", ""))[:1000],
+                                              "traceback": []}}
+                elif msg_type == "stream" and content.get("name") == "stderr" and \
+                        cell_index not in self._stderr_seen:
+                    self._stderr_seen.add(cell_index)
+                    msg = {**msg, "content": {"name": "stderr",
+                                              "text": str(content.get("text", ""))[:200]}}
+                else:
+                    return None
+        return super().process_message(msg, cell, cell_index)
+
+
+class ReduceToSafeContent(NbGraderPreprocessor):
+    """Last step of autograding: the notebook formgrader will render (in the instructor's Jupyter
+    session) keeps the learner's code and text, never anything a browser would run.
+
+    Outputs become text and images without metadata; Markdown cells are shown verbatim unless
+    their text is the source notebook's own; raw cells and attachments go; cell metadata keeps
+    only nbgrader's; notebook metadata keeps only the kernel's name and language.
+    """
+
+    def preprocess(self, nb, resources):
+        trusted = self._instructor_texts(resources)
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader")
+            cell.metadata = nbformat.from_dict({"nbgrader": meta} if meta else {})
+            cell.pop("attachments", None)
+            if cell.cell_type == "code":
+                cell.outputs = safe.safe_outputs(cell.outputs)
+            elif cell.source not in trusted:
+                cell.cell_type = "markdown"
+                cell.source = safe.verbatim_markdown(cell.source)
+                cell.pop("outputs", None)
+                cell.pop("execution_count", None)
+        keep = {}
+        for key in ("kernelspec", "language_info"):
+            value = nb.metadata.get(key)
+            if isinstance(value, dict):
+                keep[key] = {k: safe.clean_text(v, 200) for k, v in value.items()
+                             if isinstance(v, str) and k in ("name", "display_name", "language",
+                                                              "file_extension", "mimetype",
+                                                              "version")}
+        nb.metadata = nbformat.from_dict(keep)
+        return nb, resources
+
+    def _instructor_texts(self, resources) -> set[str]:
+        from nbgrader.coursedir import CourseDirectory
+
+        info = resources.get("nbgrader", {})
+        course = CourseDirectory(config=self.config)
+        folder = Path(course.format_path(course.source_directory, ".", info.get("assignment")))
+        try:
+            source = nbformat.read(folder / f"{info.get('notebook')}.ipynb", as_version=4)
+        except (OSError, ValueError):
+            return set()
+        return safe.instructor_markdown(source)

@@ -1,11 +1,15 @@
 """Running a learner's kernel in a sandbox: bubblewrap, an unprivileged user, resource limits.
 
 What the kernel sees (see docs/trust-boundary.md): read-only system folders (/usr, /etc), the
-Python installation and virtual environment it runs from, the course's Python packages (not the
-rest of the repository), a private copy of the exercise's data files as its working folder, a
-fresh /tmp, and the folder of its own connection sockets. No network (not even loopback), its own
-PID namespace (every process it starts, detached or not, dies with it), its own user id, and
-limits on memory, CPU time, file size, open files and processes.
+Python installation and virtual environment it runs from, of the course's own code only what
+graded notebooks import (``autograder.expect`` and the check cell's ``ownit.check``), a working
+folder seeded with a copy of the exercise's data files, a fresh /tmp, and the folder of its own
+connection sockets. The working folder and /tmp are size-limited tmpfs mounts: what the kernel
+writes never reaches the host's disk, and (with a control group) counts against its memory.
+No network (not even loopback), its own PID namespace (every process it starts, detached or not,
+dies with it), its own user id (leased, so no two live kernels share one), and limits on memory,
+CPU time, file size, open files and processes, per process (``prlimit``) and, where the machine
+allows it, for the whole sandbox (a control group, :mod:`autograder.cgroups`).
 
 The kernel speaks to the grader over IPC sockets in a folder bound into the sandbox, since a
 network namespace leaves no TCP route; it is interrupted by message, since ``--new-session``
@@ -14,8 +18,9 @@ keeps signals from reaching it.
 
 from __future__ import annotations
 
-import itertools
+import fcntl
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -25,7 +30,8 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Integer, List, Unicode
 
-import autograder
+from autograder import cgroups
+from autograder.settings import Limits
 
 BWRAP = "bwrap"
 INSTALL_HINT = ("bubblewrap is not installed: the sandbox that keeps student code away from "
@@ -33,8 +39,17 @@ INSTALL_HINT = ("bubblewrap is not installed: the sandbox that keeps student cod
                 "`apt-get install bubblewrap` (Debian/Ubuntu), or pass --no-sandbox to grade "
                 "without isolation (only for code you trust).")
 FIRST_UID = 61000
+UID_COUNT = 4000
 INSIDE_WORKDIR = "/submission"  # the kernel's working folder, as the kernel sees it
-_next_uid = itertools.count()
+INSIDE_SEED = "/ownit-seed"  # read-only copy of the data files, copied into the working folder
+# Of the course's own packages, graded code may import only these files: the reporting helper
+# the tests use and the check cell's entry point (which does nothing while grading). Everything
+# else (examples, generators, the team tools, the grader itself) stays out of reach.
+KERNEL_VISIBLE = {
+    "autograder": ("__init__.py", "expect.py"),
+    "ownit": ("__init__.py", "check.py", "paths.py"),
+}
+_DEFAULTS = Limits()
 
 
 class SandboxUnavailable(RuntimeError):
@@ -59,17 +74,46 @@ def ensure_available() -> None:
             raise SandboxUnavailable(f"{tool} is missing: install util-linux.")
 
 
+class UidLease:
+    """An unprivileged uid no other live kernel on this machine holds (an ``flock`` per uid, so
+    concurrent workers and concurrent ``ownit grade`` runs never share one, and a lease dies
+    with its process)."""
+
+    def __init__(self, folder: Path | None = None):
+        folder = folder or Path(tempfile.gettempdir()) / "ownit-uids"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        start = random.randrange(UID_COUNT)
+        for step in range(UID_COUNT):
+            uid = FIRST_UID + (start + step) % UID_COUNT
+            fd = os.open(folder / str(uid), os.O_CREAT | os.O_RDWR, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                continue
+            self.uid, self._fd = uid, fd
+            return
+        raise SandboxUnavailable(f"all {UID_COUNT} sandbox uids are in use")
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
 def _python_paths() -> list[Path]:
     """The interpreter, its standard library and the environment's packages."""
     paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(),
              Path(sys.executable).resolve().parent}
-    for package in (autograder,):
-        paths.add(Path(package.__file__).resolve().parent)
-    import ownit  # noqa: PLC0415 - the kernel imports ownit too (check cells)
-
-    paths.add(Path(ownit.__file__).resolve().parent)
     system = (Path("/usr"), Path("/etc"))
     return sorted(p for p in paths if not any(p.is_relative_to(s) for s in system))
+
+
+def _package_dir(name: str) -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    return Path(spec.origin).resolve().parent
 
 
 def _dirs_for(paths: list[Path]) -> list[str]:
@@ -84,9 +128,19 @@ def _dirs_for(paths: list[Path]) -> list[str]:
     return args
 
 
-def sandbox_command(inner: list[str], *, workdir: Path, inside_workdir: str, conn_dir: Path,
-                    uid: int, memory_bytes: int, cpu_seconds: int, file_bytes: int,
-                    open_files: int, processes: int) -> list[str]:
+def _course_view() -> list[str]:
+    """Each course package as an empty read-only folder holding only its visible files."""
+    args = []
+    for package, files in KERNEL_VISIBLE.items():
+        folder = _package_dir(package)
+        args += _dirs_for([folder]) + ["--perms", "0755", "--tmpfs", str(folder)]
+        for name in files:
+            args += ["--ro-bind", str(folder / name), str(folder / name)]
+    return args
+
+
+def sandbox_command(inner: list[str], *, seed: Path, conn_dir: Path, uid: int,
+                    limits: Limits) -> list[str]:
     ro = _python_paths()
     args = [bwrap_path() or BWRAP,
             "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
@@ -97,13 +151,17 @@ def sandbox_command(inner: list[str], *, workdir: Path, inside_workdir: str, con
             args += ["--symlink", os.readlink(f"/{name}"), f"/{name}"]
         elif Path(f"/{name}").is_dir():
             args += ["--ro-bind", f"/{name}", f"/{name}"]
-    # /tmp first: folders made after it (for the sockets) must not be hidden by it.
-    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
-    args += _dirs_for([*ro, conn_dir, Path(inside_workdir)])
+    # /tmp first: folders made after it (for the sockets) must not be hidden by it. Both
+    # writable folders are tmpfs of a fixed size: nothing the kernel writes lands on the disk.
+    args += ["--proc", "/proc", "--dev", "/dev",
+             "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp"]
+    args += _dirs_for([*ro, conn_dir])
     for path in ro:
         args += ["--ro-bind", str(path), str(path)]
-    args += ["--bind", str(conn_dir), str(conn_dir),
-             "--bind", str(workdir), inside_workdir, "--chdir", inside_workdir,
+    args += _course_view()
+    args += ["--perms", "1777", "--size", str(limits.work_bytes), "--tmpfs", INSIDE_WORKDIR,
+             "--ro-bind", str(seed), INSIDE_SEED,
+             "--bind", str(conn_dir), str(conn_dir), "--chdir", INSIDE_WORKDIR,
              "--clearenv",
              "--setenv", "PATH", f"{Path(sys.executable).parent}:/usr/bin:/bin",
              "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp",
@@ -113,48 +171,82 @@ def sandbox_command(inner: list[str], *, workdir: Path, inside_workdir: str, con
              "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
              "--",
              "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
-             "prlimit", f"--as={memory_bytes}", f"--cpu={cpu_seconds}",
-             f"--fsize={file_bytes}", f"--nofile={open_files}", f"--nproc={processes}", "--",
-             *inner]
+             "prlimit", f"--as={limits.memory_bytes}", f"--cpu={limits.cpu_seconds}",
+             f"--fsize={limits.file_bytes}", f"--nofile={limits.open_files}",
+             f"--nproc={limits.processes}", "--",
+             # The data files are copied into the tmpfs as the kernel's own user, then the
+             # kernel starts there.
+             "/bin/sh", "-c", f"cp -R {INSIDE_SEED}/. {INSIDE_WORKDIR}/ && exec \"$@\"",
+             "ownit-kernel", *inner]
     return args
 
 
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels run in the sandbox described above."""
 
-    memory_bytes = Integer(3 * 2**30, help="Address-space limit of the kernel.").tag(config=True)
-    cpu_seconds = Integer(120, help="CPU time limit of the kernel.").tag(config=True)
-    file_bytes = Integer(64 * 2**20, help="Largest file the kernel may write.").tag(config=True)
-    open_files = Integer(256, help="Open file descriptors.").tag(config=True)
-    processes = Integer(128, help="Processes and threads of the kernel's user.").tag(config=True)
+    memory_bytes = Integer(_DEFAULTS.memory_bytes,
+                           help="Memory of the whole sandbox (with a control group: every "
+                                "process and its tmpfs; else each process's address space)."
+                           ).tag(config=True)
+    cpu_seconds = Integer(_DEFAULTS.cpu_seconds, help="CPU time limit of each kernel process."
+                          ).tag(config=True)
+    file_bytes = Integer(_DEFAULTS.file_bytes, help="Largest file the kernel may write."
+                         ).tag(config=True)
+    open_files = Integer(_DEFAULTS.open_files, help="Open file descriptors.").tag(config=True)
+    processes = Integer(_DEFAULTS.processes, help="Processes and threads of the sandbox."
+                        ).tag(config=True)
+    work_bytes = Integer(_DEFAULTS.work_bytes, help="Size of the kernel's working folder."
+                         ).tag(config=True)
+    tmp_bytes = Integer(_DEFAULTS.tmp_bytes, help="Size of the kernel's /tmp.").tag(config=True)
+    box_parent = Unicode("", help="Folder for the sandbox's own files (sockets, data seed); "
+                                  "the system's temporary folder when empty.").tag(config=True)
     copy_ignore = List(Unicode(), ["*.ipynb", ".ipynb_checkpoints"],
                        help="Files of the working folder the kernel does not get a copy of: the "
                             "notebook being graded holds the hidden tests.").tag(config=True)
-    enabled = Bool(True, help="Run kernels in the sandbox.").tag(config=True)
+    use_cgroups = Bool(True, help="Put each sandbox in its own control group where possible."
+                       ).tag(config=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._box = Path(tempfile.mkdtemp(prefix="ownit-box-"))
+        parent = self.box_parent or None
+        if parent:
+            Path(parent).mkdir(parents=True, exist_ok=True)
+        self._box = Path(tempfile.mkdtemp(prefix="ownit-box-", dir=parent))
         os.chmod(self._box, 0o711)
-        self.uid = FIRST_UID + next(_next_uid) % 4000 + (os.getpid() % 16) * 4000
         self._conn = self._box / "conn"
         self._conn.mkdir()
+        self._lease: UidLease | None = None
+        self._group: cgroups.KernelGroup | None = None
         self.transport = "ipc"
         self.ip = str(self._conn / "kernel")
         self.connection_file = str(self._conn / "kernel.json")
 
+    def _limits(self) -> Limits:
+        return Limits(memory_bytes=self.memory_bytes, cpu_seconds=self.cpu_seconds,
+                      file_bytes=self.file_bytes, open_files=self.open_files,
+                      processes=self.processes, work_bytes=self.work_bytes,
+                      tmp_bytes=self.tmp_bytes)
+
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
         real_cwd = Path(kw.pop("cwd", None) or os.getcwd())
-        work = self._box / "work"
-        shutil.copytree(real_cwd, work, ignore=shutil.ignore_patterns(*self.copy_ignore),
+        seed = self._box / "seed"
+        shutil.copytree(real_cwd, seed, ignore=shutil.ignore_patterns(*self.copy_ignore),
                         symlinks=False, dirs_exist_ok=True)
-        for path in [self._conn, work, *work.rglob("*"), *self._conn.iterdir()]:
-            os.lchown(path, self.uid, self.uid)
+        os.chmod(seed, 0o755)
+        for path in seed.rglob("*"):
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        self._lease = UidLease()
+        uid = self._lease.uid
+        for path in [self._conn, *self._conn.iterdir()]:
+            os.lchown(path, uid, uid)
         self.kernel_spec.interrupt_mode = "message"
-        cmd = sandbox_command(
-            kernel_cmd, workdir=work, inside_workdir=INSIDE_WORKDIR, conn_dir=self._conn,
-            uid=self.uid, memory_bytes=self.memory_bytes, cpu_seconds=self.cpu_seconds,
-            file_bytes=self.file_bytes, open_files=self.open_files, processes=self.processes)
+        cmd = sandbox_command(kernel_cmd, seed=seed, conn_dir=self._conn, uid=uid,
+                              limits=self._limits())
+        if self.use_cgroups:
+            self._group = cgroups.create(memory_bytes=self.memory_bytes,
+                                         processes=self.processes)
+            if self._group is not None:
+                cmd = self._group.wrap(cmd)
         env = {k: v for k, v in (kw.pop("env", None) or os.environ).items()
                if k in ("PATH", "LANG", "SYSTEMROOT")}
         # The kernel's own chatter (it has no parent to watch in the sandbox) is not for anyone.
@@ -162,9 +254,26 @@ class SandboxedKernelManager(AsyncKernelManager):
         kw.setdefault("stderr", subprocess.DEVNULL)
         await super()._async_launch_kernel(cmd, cwd=str(self._box), env=env, **kw)
 
-    async def _async_shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        # jupyter_client's shutdown_kernel calls this through self (an override of
+        # _async_shutdown_kernel would never run: see STACK-NOTES in docs/trust-boundary.md).
         try:
-            await super()._async_shutdown_kernel(now=now, restart=restart)
+            await super()._async_cleanup_resources(restart=restart)
         finally:
             if not restart:
-                shutil.rmtree(self._box, ignore_errors=True)
+                self.release_sandbox()
+
+    async def cleanup_resources(self, restart: bool = False) -> None:
+        # nbclient calls this directly when the kernel is already dead; AsyncKernelManager binds
+        # it to the base class's coroutine, which would skip the override above.
+        await self._async_cleanup_resources(restart=restart)
+
+    def release_sandbox(self) -> None:
+        """Kill what is left of the sandbox, give its uid back and delete its folder."""
+        if self._group is not None:
+            self._group.remove()
+            self._group = None
+        if self._lease is not None:
+            self._lease.release()
+            self._lease = None
+        shutil.rmtree(self._box, ignore_errors=True)

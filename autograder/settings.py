@@ -62,26 +62,29 @@ def configure(c: Config, root: Path | str) -> Config:
     return c
 
 
-# Limits for one notebook of one submission when Own It grades (see autograder/preprocessors.py).
-NOTEBOOK_TIMEOUT_SECONDS = 300
-MAX_OUTPUT_BYTES_PER_CELL = 256 * 1024
-
-
+# Limits for one notebook of one submission when Own It grades (see autograder/preprocessors.py
+# and autograder/sandbox.py). Each is defined here once; the preprocessors' and the sandbox's
+# configurable traits take their defaults from this class.
 @dataclass(frozen=True)
 class Limits:
     """What one submission may use while it is graded."""
 
     cell_seconds: int = CELL_TIMEOUT_SECONDS
-    notebook_seconds: int = NOTEBOOK_TIMEOUT_SECONDS
-    output_bytes_per_cell: int = MAX_OUTPUT_BYTES_PER_CELL
-    memory_bytes: int = 3 * 2**30
+    notebook_seconds: int = 300  # wall clock for all cells of one notebook
+    output_bytes_per_cell: int = 256 * 1024  # every output message counted, metadata included
+    output_bytes_per_notebook: int = 2 * 2**20
+    check_bytes_per_cell: int = 4 * 2**20  # the values expect() reports (judged, never shown)
+    memory_bytes: int = 3 * 2**30  # the sandbox's memory: processes and tmpfs together
     cpu_seconds: int = 600
     file_bytes: int = 64 * 2**20
     open_files: int = 256
     processes: int = 128
+    work_bytes: int = 256 * 2**20  # the kernel's working folder (tmpfs)
+    tmp_bytes: int = 256 * 2**20  # the kernel's /tmp (tmpfs)
 
 
-def harden(c: Config, *, sandbox: bool, limits: Limits | None = None) -> Config:
+def harden(c: Config, *, sandbox: bool, limits: Limits | None = None,
+           box_parent: Path | None = None) -> Config:
     """Own It's autograde pipeline: nbgrader's steps plus the ones that judge safely.
 
     Order matters: forged metadata goes before nbgrader restores the instructor's cells; the
@@ -99,19 +102,24 @@ def harden(c: Config, *, sandbox: bool, limits: Limits | None = None) -> Config:
     c.Autograde.autograde_preprocessors = [
         own.SplitExpectations, own.ExecuteBounded, own.JudgeExpectations, nbg.IgnorePattern,
         ClearMetadataPreprocessor, nbg.LimitOutput, nbg.SaveAutoGrades,
-        nbg.AssignLatePenalties, nbg.CheckCellMetadata]
+        nbg.AssignLatePenalties, nbg.CheckCellMetadata, own.ReduceToSafeContent]
     limits = limits or Limits()
     c.Execute.timeout = limits.cell_seconds
     # Nothing of the kernel is kept after the last cell: kill it rather than wait for it to agree.
     c.Execute.shutdown_kernel = "immediate"
     c.ExecuteBounded.notebook_timeout = limits.notebook_seconds
     c.ExecuteBounded.max_output_bytes = limits.output_bytes_per_cell
+    c.ExecuteBounded.max_notebook_output_bytes = limits.output_bytes_per_notebook
+    c.ExecuteBounded.max_check_bytes = limits.check_bytes_per_cell
     if sandbox:
         from autograder.sandbox import SandboxedKernelManager
 
         c.Execute.kernel_manager_class = SandboxedKernelManager
-        for name in ("memory_bytes", "cpu_seconds", "file_bytes", "open_files", "processes"):
+        for name in ("memory_bytes", "cpu_seconds", "file_bytes", "open_files", "processes",
+                     "work_bytes", "tmp_bytes"):
             setattr(c.SandboxedKernelManager, name, getattr(limits, name))
+        if box_parent is not None:
+            c.SandboxedKernelManager.box_parent = str(box_parent)
     return c
 
 

@@ -8,15 +8,16 @@ archives that unpack to more than the size limit.
 
 from __future__ import annotations
 
-import re
 import shutil
 import stat
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")
+MAX_ID_BYTES = 200
+IGNORED = ("__MACOSX",)  # folders archivers add; never a student
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,37 @@ class Submission:
     assignment: str
     folder: Path | None  # None: nothing gradable found (see problem)
     problem: str | None = None
+    origin: str = ""  # where it was found, in words, for the instructor
+    timestamp: str | None = None  # nbgrader's timestamp.txt, when the submission has one
 
 
-def _valid_student(name: str) -> bool:
-    return bool(STUDENT_ID.match(name))
+def id_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a student id (it names folders of the course), or None.
+
+    Any letters are fine (``josé``, ``John Smith``, ``_ta``); what could not be one folder name,
+    or could be mistaken for a path, is refused with a row that says so.
+    """
+    if name in ("", ".", "..") or "/" in name or "\\" in name:
+        return "it is not a usable folder name"
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
+        return "it holds control or invisible characters"
+    if name != name.strip():
+        return "it starts or ends with a space"
+    if len(name.encode("utf-8")) > MAX_ID_BYTES:
+        return f"it is longer than {MAX_ID_BYTES} bytes"
+    return None
+
+
+def shown_id(name: str) -> str:
+    """A refused id as a row can show it: escapes for what is not printable."""
+    return name.encode("unicode_escape").decode("ascii")[:MAX_ID_BYTES]
+
+
+def _timestamp(folder: Path) -> str | None:
+    try:
+        return (folder / "timestamp.txt").read_text(encoding="utf-8", errors="replace").strip()[:64]
+    except OSError:
+        return None
 
 
 def _unzip(archive: Path, dest: Path) -> str | None:
@@ -51,15 +79,15 @@ def _unzip(archive: Path, dest: Path) -> str | None:
     return None
 
 
-def _from_archive(archive: Path, staging: Path, assignments: list[str]) -> list[Submission]:
-    student = archive.stem
-    dest = staging / student
+def _from_archive(archive: Path, dest: Path, student: str,
+                  assignments: list[str]) -> list[Submission]:
+    origin = f"the archive {archive.name}"
+    one = assignments[0] if len(assignments) == 1 else "?"
     shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
     problem = _unzip(archive, dest)
     if problem:
-        return [Submission(student, assignments[0] if len(assignments) == 1 else "?", None,
-                           problem)]
+        return [Submission(student, one, None, problem, origin)]
     notebooks = [p for p in dest.rglob("*.ipynb")
                  if "__MACOSX" not in p.parts and ".ipynb_checkpoints" not in p.parts]
     found: dict[str, Path] = {}
@@ -70,25 +98,48 @@ def _from_archive(archive: Path, staging: Path, assignments: list[str]) -> list[
     if not found and len(notebooks) == 1 and len(assignments) == 1:
         found[assignments[0]] = notebooks[0].parent
     if not found:
-        return [Submission(student, assignments[0] if len(assignments) == 1 else "?", None,
+        return [Submission(student, one, None,
                            f"{archive.name} holds no notebook of a known assignment "
-                           f"({', '.join(assignments)})")]
-    return [Submission(student, aid, folder) for aid, folder in sorted(found.items())]
+                           f"({', '.join(assignments)})", origin)]
+    return [Submission(student, aid, folder, None, origin, _timestamp(folder))
+            for aid, folder in sorted(found.items())]
 
 
 def discover(submitted: Path, assignments: list[str], staging: Path) -> list[Submission]:
-    """Every (student, assignment) submission under ``submitted``, sorted."""
+    """Every (student, assignment) submission under ``submitted``, sorted.
+
+    Every entry that could be a submission ends as one: a folder or an archive per student, or,
+    for anything else (a stray file, an id that cannot be a folder name, a folder holding no
+    assignment), a Submission with its problem. Archives unpack into numbered staging folders:
+    no staging path is ever built from an id, so no id can reach another student's files.
+    """
     found: list[Submission] = []
-    for entry in sorted(submitted.iterdir()):
-        if entry.name.startswith("."):
+    one = assignments[0] if len(assignments) == 1 else "?"
+    for number, entry in enumerate(sorted(submitted.iterdir())):
+        if entry.name.startswith(".") or entry.name in IGNORED:
             continue
-        if entry.is_file() and entry.suffix == ".zip":
-            if not _valid_student(entry.stem):
-                continue
-            found += _from_archive(entry, staging, assignments)
-        elif entry.is_dir() and _valid_student(entry.name):
-            for aid in assignments:
-                folder = entry / aid
-                if folder.is_dir():
-                    found.append(Submission(entry.name, aid, folder))
+        name = entry.stem if entry.is_file() and entry.suffix.lower() == ".zip" else entry.name
+        student = unicodedata.normalize("NFC", name)
+        problem = id_problem(student)
+        if problem:
+            found.append(Submission(shown_id(student), one, None,
+                                    f"{entry.name!a} cannot be a student id: {problem}; rename it "
+                                    "and grade again", entry.name))
+            continue
+        if entry.is_file() and entry.suffix.lower() == ".zip":
+            found += _from_archive(entry, staging / f"zip-{number}", student, assignments)
+        elif entry.is_dir():
+            here = [Submission(student, aid, entry / aid, None, f"the folder {entry.name}/{aid}",
+                               _timestamp(entry / aid))
+                    for aid in assignments if (entry / aid).is_dir()]
+            if not here and any(entry.glob("*.ipynb")):
+                here = [Submission(student, one, None,
+                                   f"{entry.name}/ holds notebooks but no folder named after an "
+                                   f"assignment ({', '.join(assignments)})", entry.name)]
+            found += here
+        else:
+            found.append(Submission(student, one, None,
+                                    f"{entry.name} is not a submission: expected a folder "
+                                    "<student>/<assignment>/ or an archive <student>.zip",
+                                    entry.name))
     return sorted(found, key=lambda s: (s.student, s.assignment))
