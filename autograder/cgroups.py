@@ -129,10 +129,19 @@ def available() -> str | None:
     return probe.kind
 
 
-def create(*, memory_bytes: int, processes: int) -> KernelGroup | None:
+def named(name: str) -> KernelGroup:
+    """The groups called ``name`` (existing or not), e.g. to remove what a crash left."""
+    v2 = _v2_base()
+    if v2 is not None:
+        return KernelGroup([v2 / name], "v2")
+    return KernelGroup([base / name for base in (_v1_base("memory"), _v1_base("pids"))
+                        if base is not None], "v1")
+
+
+def create(*, memory_bytes: int, processes: int, name: str | None = None) -> KernelGroup | None:
     """New groups limiting memory (swap included) and processes, or None where that is not
     possible here."""
-    name = f"ownit-{uuid.uuid4().hex[:12]}"
+    name = name or f"ownit-{uuid.uuid4().hex[:12]}"
     v2 = _v2_base()
     if v2 is not None:
         path = v2 / name

@@ -91,6 +91,10 @@ def grade_submission(prepared: Prepared, submission: Path, student_id: str,
         return _grade(prepared, submission, student_id, work, sandbox, limits or Limits(),
                       render)
     finally:
+        if sandbox:
+            from autograder.sandbox import remove_leftovers
+
+            remove_leftovers(work / "box")
         if owned:
             shutil.rmtree(work, ignore_errors=True)
 

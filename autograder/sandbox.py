@@ -181,6 +181,15 @@ def sandbox_command(inner: list[str], *, seed: Path, conn_dir: Path, uid: int,
     return args
 
 
+def remove_leftovers(box_parent: Path) -> None:
+    """Remove every sandbox under ``box_parent`` whose kernel manager did not (a crash of the
+    grading process, a path of jupyter_client that skipped cleanup): folder and control group
+    share a name, so both are found."""
+    for box in box_parent.glob("ownit-box-*"):
+        cgroups.named(box.name).remove()
+        shutil.rmtree(box, ignore_errors=True)
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels run in the sandbox described above."""
 
@@ -244,7 +253,7 @@ class SandboxedKernelManager(AsyncKernelManager):
                               limits=self._limits())
         if self.use_cgroups:
             self._group = cgroups.create(memory_bytes=self.memory_bytes,
-                                         processes=self.processes)
+                                         processes=self.processes, name=self._box.name)
             if self._group is not None:
                 cmd = self._group.wrap(cmd)
         env = {k: v for k, v in (kw.pop("env", None) or os.environ).items()

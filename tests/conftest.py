@@ -10,6 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from hostile_cohort import hostile_run  # noqa: F401 - one hostile cohort per test session
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,338 +1,100 @@
-"""A hostile cohort, graded in one run with honest students beside it.
-
-Each case is a submission of the toy assignment (tests/toy_course.py) named for its attack.
-The toy has 5 auto-graded points: ``shout`` (1 visible + 2 hidden) and ``count`` (2 hidden).
-Each case asserts the score it deserves; the honest students must get exactly what plain
-nbgrader gives them; the run must end in bounded time; nothing outside a submission's own
-sandbox may change.
-"""
+"""The hostile cohort (tests/hostile_cohort.py), graded once: each case earns what it deserves,
+honest students get what plain nbgrader gives, every submission ends with one row, and nothing
+of what learner code printed, raised or displayed reaches a page, a notebook or a CSV."""
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import json
-import socket
+import re
 import subprocess
-import threading
-import time
 from pathlib import Path
 
 import nbformat
 import pytest
 import toy_course
-from nbformat.v4 import new_code_cell, new_markdown_cell
-from sandbox_required import need_sandbox
+from hostile_cohort import CASES, EXTRA, _digest
 
-from autograder.grade import grade
-from autograder.settings import Limits
 from autograder.trial import TrialCourse
-
-RIGHT_SHOUT = "def shout(word):\n    return word.upper() + '!'"
-WRONG_SHOUT = "def shout(word):\n    return word"
-RIGHT_COUNT = "def count(words):\n    return len(words)"
-HALF_SHOUT = "def shout(word):\n    return word.upper() + '!' if word else ''"
-LIMITS = Limits(cell_seconds=6, notebook_seconds=25, memory_bytes=1536 * 2**20,
-                cpu_seconds=60, processes=64)
-
-
-def answers(nb, **sources):
-    return toy_course.with_answers(nb, **sources)
-
-
-def edit_tests(nb, change):
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code":
-            change(cell)
-    return nb
-
-
-def drop_tests(nb):
-    nb.cells = [c for c in nb.cells
-                if not (c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code")]
-    return nb
-
-
-def markdown_tests(nb):
-    nb.cells = [new_markdown_cell(c.source, metadata=c.metadata)
-                if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code" else c
-                for c in nb.cells]
-    return nb
-
-
-def with_cells(nb, *sources, at=2):
-    for n, source in enumerate(sources):
-        nb.cells.insert(at + n, new_code_cell(source))
-    return nb
-
-
-def forge_metadata(nb):
-    bonus = new_code_cell("pass")
-    bonus.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True,
-                                  "grade_id": "bonus", "points": 100, "schema_version": 3,
-                                  "task": False}
-    nb.cells.append(bonus)
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade_id") == "test_shout":
-            meta["points"] = 100
-            cell.source = "pass"
-    return nb
-
-
-def duplicate_tests(nb):
-    extra = [nbformat.from_dict(c) for c in nb.cells
-             if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
-    for cell in extra:
-        cell["id"] = cell["id"] + "-copy"
-    nb.cells.extend(extra)
-    return nb
-
-
-STRIP_ASSERTS = '''
-import ast
-class Strip(ast.NodeTransformer):
-    def visit_Assert(self, node):
-        return None
-    def visit_Expr(self, node):
-        return None if isinstance(node.value, ast.Call) else node
-get_ipython().ast_transformers.append(Strip())
-'''
-SILENCE_ERRORS = "get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)"
-FAKE_CREDIT = '''
-get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)
-def _credit(lines):
-    return lines + ["\\n", "2.0\\n"]
-get_ipython().input_transformers_post.append(_credit)
-print(1.0)
-'''
-ALWAYS_EQUAL = '''
-class Yes(str):
-    def __eq__(self, other): return True
-    def __ne__(self, other): return False
-    __hash__ = str.__hash__
-def shout(word):
-    return Yes("nope")
-def count(words):
-    return Yes("nope")
-'''
-PATCH_COMPARISONS = '''
-import math, builtins, numpy, pandas.testing, autograder.expect as e
-math.isclose = lambda *a, **k: True
-numpy.allclose = numpy.array_equal = lambda *a, **k: True
-pandas.testing.assert_frame_equal = lambda *a, **k: None
-e.same = lambda *a, **k: True
-e.expect = lambda *a, **k: None
-builtins.isinstance = lambda *a: True
-builtins.len = lambda x: 0
-def shout(word):
-    return word
-'''
-FIND_SECRETS = '''
-import os
-found = []
-for top in ("/", os.path.expanduser("~")):
-    for folder, dirs, files in os.walk(top):
-        if folder.startswith(("/proc", "/sys", "/usr", "/dev")):
-            dirs[:] = []
-            continue
-        for name in files:
-            if name.endswith((".ipynb", ".db", ".json")):
-                try:
-                    text = open(os.path.join(folder, name), errors="ignore").read()
-                except OSError:
-                    continue
-                if "SECRET-EXPECTED-7f3a" in text:  # the marker in the toy's hidden tests
-                    found.append(os.path.join(folder, name))
-def shout(word):
-    # Only a leak of the hidden tests would make this right.
-    return word.upper() + "!" if found else word
-'''
-WRITE_EVERYWHERE = '''
-import os, glob, sqlite3
-hits = []
-for pattern in ("/**/gradebook.db", "/**/submitted/*/toy/*.ipynb", "/**/grades.csv"):
-    for path in glob.glob(pattern, recursive=True):
-        try:
-            if path.endswith(".db"):
-                con = sqlite3.connect(path)
-                con.execute("update grade set manual_score = 99")
-                con.commit()
-            else:
-                open(path, "w").write("owned")
-            hits.append(path)
-        except Exception:
-            pass
-def shout(word):
-    return word
-'''
-NETWORK = '''
-import socket
-try:
-    s = socket.create_connection(("127.0.0.1", {port}), timeout=2)
-    s.sendall(b"leak")
-except OSError:
-    pass
-def shout(word):
-    return word
-'''
-LOOP_IGNORING_SIGINT = '''
-import signal
-signal.signal(signal.SIGINT, signal.SIG_IGN)
-while True:
-    pass
-'''
-MEMORY_HOG = '''
-hog = []
-try:
-    while True:
-        hog.append(bytearray(100 * 2**20))
-except MemoryError:
-    hog = None
-def shout(word):
-    return word.upper() + "!"
-'''
-FORK_BOMB = '''
-import subprocess, sys
-subprocess.Popen([sys.executable, "-c", "import os\\nwhile True:\\n    os.fork()"],
-                 stderr=subprocess.DEVNULL)
-def shout(word):
-    return word.upper() + "!"
-'''
-BIG_OUTPUT = '''
-print("x" * 50_000_000)
-def shout(word):
-    return word.upper() + "!"
-'''
-EXIT_NOW = "import os\nos._exit(0)"
-DETACHED = '''
-import subprocess
-subprocess.Popen(["sh", "-c", "sleep 4; echo late > /tmp/ownit-late-marker; sleep 600"],
-                 start_new_session=True)
-def shout(word):
-    return word.upper() + "!"
-'''
-
-# case -> (build the notebook from the release, auto score it deserves)
-CASES = {
-    "honest-full": (lambda nb: answers(nb, shout=RIGHT_SHOUT, count=RIGHT_COUNT), 5),
-    "honest-half": (lambda nb: answers(nb, shout=HALF_SHOUT, count=RIGHT_COUNT), 3),
-    "honest-blank": (lambda nb: nb, 0),
-    "tests-edited": (lambda nb: edit_tests(answers(nb, shout=WRONG_SHOUT, count=RIGHT_COUNT),
-                                           lambda c: setattr(c, "source", "pass")), 2),
-    "tests-deleted": (lambda nb: drop_tests(answers(nb, shout=WRONG_SHOUT, count=RIGHT_COUNT)),
-                      2),
-    "tests-to-markdown": (lambda nb: markdown_tests(answers(nb, shout=WRONG_SHOUT,
-                                                               count=RIGHT_COUNT)), 2),
-    "tests-duplicated": (lambda nb: duplicate_tests(answers(nb, shout=RIGHT_SHOUT)), 3),
-    "metadata-forged": (lambda nb: forge_metadata(answers(nb, shout=WRONG_SHOUT)), 0),
-    "assert-stripping": (lambda nb: with_cells(answers(nb, shout=WRONG_SHOUT), STRIP_ASSERTS), 0),
-    "exceptions-silenced": (lambda nb: with_cells(nb, SILENCE_ERRORS), 0),
-    "fake-partial-credit": (lambda nb: with_cells(nb, FAKE_CREDIT), 0),
-    "always-equal": (lambda nb: answers(nb, shout=ALWAYS_EQUAL), 0),
-    "patched-comparisons": (lambda nb: answers(nb, shout=PATCH_COMPARISONS), 0),
-    "reads-solutions": (lambda nb: answers(nb, shout=FIND_SECRETS), 0),
-    "writes-gradebook-and-others": (lambda nb: answers(nb, shout=WRITE_EVERYWHERE), 0),
-    "network-loopback": (None, 0),  # built in the fixture: it needs the listener's port
-    "loop-ignoring-sigint": (lambda nb: with_cells(answers(nb, shout=RIGHT_SHOUT),
-                                                   *[LOOP_IGNORING_SIGINT] * 6, at=5), 3),
-    "memory-hog": (lambda nb: answers(nb, shout=MEMORY_HOG), 3),
-    "fork-bomb": (lambda nb: answers(nb, shout=FORK_BOMB, count=RIGHT_COUNT), 5),
-    "output-50mb-one-line": (lambda nb: answers(nb, shout=BIG_OUTPUT), 3),
-    "os-exit": (lambda nb: answers(nb, shout=RIGHT_SHOUT, count=EXIT_NOW), 3),
-    "detached-process": (lambda nb: answers(nb, shout=DETACHED, count=RIGHT_COUNT), 5),
-}
-
-
-class Listener:
-    """A loopback TCP listener that records every connection it gets."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.sock.settimeout(0.5)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.running = True
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        while self.running:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self):
-        self.running = False
-        self.thread.join(timeout=2)
-        self.sock.close()
-
-
-def _digest(folder: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            h.update(str(path).encode() + path.read_bytes())
-    return h.hexdigest()
-
-
-@pytest.fixture(scope="module")
-def hostile_run(tmp_path_factory):
-    need_sandbox()
-    Path("/tmp/ownit-late-marker").unlink(missing_ok=True)
-    course = toy_course.build(tmp_path_factory.mktemp("course"))
-    release = nbformat.read(course / "exercises" / "toy" / "toy.ipynb", 4)
-    subs = tmp_path_factory.mktemp("submitted")
-    listener = Listener()
-    for case, (build, _) in CASES.items():
-        if case == "network-loopback":
-            nb = answers(nbformat.from_dict(release), shout=NETWORK.format(port=listener.port))
-        else:
-            nb = build(nbformat.from_dict(release))
-        folder = subs / case / "toy"
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / "toy.ipynb")
-    # Two more that never reach a kernel: broken JSON, and one notebook under another name.
-    (subs / "invalid-json" / "toy").mkdir(parents=True)
-    (subs / "invalid-json" / "toy" / "toy.ipynb").write_text('{"cells": [')
-    (subs / "renamed-notebook" / "toy").mkdir(parents=True)
-    nbformat.write(answers(nbformat.from_dict(release), shout=RIGHT_SHOUT, count=RIGHT_COUNT),
-                   subs / "renamed-notebook" / "toy" / "my work (1).ipynb")
-    honest_before = {s: _digest(subs / s) for s in ("honest-full", "honest-half", "honest-blank")}
-    source_before = _digest(course / "solutions")
-    out = tmp_path_factory.mktemp("out")
-    started = time.monotonic()
-    run = grade(course, subs, out, workers=2, sandbox=True, limits=LIMITS, quiet=True)
-    seconds = time.monotonic() - started
-    time.sleep(6)  # give a detached process the time it asked for
-    listener.close()
-    with open(out / "grades.csv", newline="") as handle:
-        rows = {r["student_id"]: r for r in csv.DictReader(handle)}
-    yield {"course": course, "subs": subs, "out": out, "rows": rows, "run": run,
-           "seconds": seconds, "listener": listener, "release": release,
-           "honest_before": honest_before, "source_before": source_before}
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_each_case_earns_what_it_deserves(hostile_run, case):
-    row = hostile_run["rows"][case]
+    row = hostile_run["by_id"][case]
     assert row["status"] == "graded", row["detail"]
     state = json.loads((hostile_run["out"] / "state.json").read_text())[f"{case}/toy"]
     auto = sum(p["score"] for p in state["parts"] if not p["manual"])
     assert auto == CASES[case][1], [(p["id"], p["score"], p["hint"]) for p in state["parts"]]
 
 
+def test_every_submission_found_ends_with_exactly_one_row(hostile_run):
+    ids = [r["student_id"].lstrip("'") for r in hostile_run["rows"]]
+    assert sorted(ids) == sorted({*CASES, *EXTRA}), "a submission got no row, or two"
+    for student, (status, score) in EXTRA.items():
+        row = hostile_run["by_id"][student]
+        assert row["status"] == status, (student, row["detail"])
+        if score is not None:
+            assert float(row["score"]) == score, (student, row["detail"])
+
+
 def test_broken_and_renamed_notebooks(hostile_run):
-    rows = hostile_run["rows"]
-    assert rows["invalid-json"]["status"] == "error"
+    rows = hostile_run["by_id"]
     assert "not a valid notebook" in rows["invalid-json"]["detail"]
-    assert rows["renamed-notebook"]["status"] == "graded"
-    assert rows["renamed-notebook"]["score"] == "5"
+    # "renamed" was the staging folder of misnamed notebooks: its owner gets only their own
+    # blank work, and the victim's feedback is theirs alone.
+    page = (hostile_run["out"] / "feedback" / "renamed" / "toy" / "toy.html").read_text()
+    assert "word.upper()" not in page
+
+
+def test_a_student_submitting_twice_is_graded_once_and_told_why(hostile_run):
+    row = hostile_run["by_id"]["twice"]
+    assert row["score"] == "5"
+    assert "set aside the folder twice/toy" in row["detail"] and "newer" in row["detail"]
+
+
+def test_no_field_of_the_csvs_can_start_a_spreadsheet_formula(hostile_run):
+    import csv
+
+    for name in ("grades.csv", "gradebook.csv"):
+        with open(hostile_run["out"] / name, newline="", encoding="utf-8") as handle:
+            for row in csv.reader(handle):
+                for field in row:
+                    assert not field.startswith(("=", "+", "@", "\t", "\r")), (name, field)
+                    if field.startswith("-"):
+                        float(field)  # only a negative number may start with a minus
+    assert hostile_run["by_id"]["formula-notebook"]["detail"].startswith("'=cmd")
+
+
+def test_hints_and_feedback_never_carry_what_learner_code_saw(hostile_run):
+    state = json.loads((hostile_run["out"] / "state.json").read_text())
+    hints = json.dumps(state["hidden-test-leak/toy"]["parts"])
+    assert "LEAKED" not in hints and "SECRET" not in hints
+    feedback = hostile_run["out"] / "feedback" / "hidden-test-leak" / "toy" / "toy.html"
+    page = feedback.read_text()
+    # What only the graded run could know: the hidden cell's source and its inputs.
+    for secret in (toy_course.SECRET, "OWN!", "LEAKED_a_b", "BEGIN HIDDEN"):
+        assert secret not in page, secret
+    assert "Your code raised AssertionError" in page and "raised an exception" in page
+
+
+def test_pages_and_notebooks_for_instructors_hold_no_markup_of_the_learner(hostile_run):
+    out, course = hostile_run["out"], hostile_run["course"]
+    for case in ("rich-output-script", "forged-locked-markdown"):
+        page = (out / "feedback" / case / "toy" / "toy.html").read_text()
+        graded = (course / "autograded" / case / "toy" / "toy.ipynb").read_text()
+        assert "<script" not in page and not re.search(r"<[a-z][^>]*\son[a-z]+\s*=", page)
+        assert not re.search(r"href=[\"']?javascript:", page)
+        nb = json.loads(graded)
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "markdown" and "owned" in "".join(cell["source"]):
+                assert "".join(cell["source"]).startswith("```"), "learner Markdown is verbatim"
+        mimes = {m for c in nb["cells"] for o in c.get("outputs", []) for m in o.get("data", {})}
+        assert mimes <= {"text/plain", "image/png", "image/jpeg"}, mimes
+        assert not any(c["cell_type"] == "raw" or c.get("attachments") for c in nb["cells"])
+        assert set(nb["metadata"]) <= {"kernelspec", "language_info"}
+        assert all(set(c["metadata"]) <= {"nbgrader"} for c in nb["cells"])
+        for cell in nb["cells"]:
+            for output in cell.get("outputs", []):
+                assert output.get("metadata", {}) == {}
 
 
 def test_honest_students_get_what_plain_nbgrader_gives(hostile_run):
@@ -345,12 +107,17 @@ def test_honest_students_get_what_plain_nbgrader_gives(hostile_run):
         for case in ("honest-full", "honest-half", "honest-blank"):
             theirs = plain.grades(case)
             auto = sum(s for name, (s, _) in theirs.parts.items() if name != "essay")
-            assert float(hostile_run["rows"][case]["score"]) == auto == CASES[case][1]
+            assert float(hostile_run["by_id"][case]["score"]) == auto == CASES[case][1]
 
 
 def test_the_run_ends_in_bounded_time(hostile_run):
-    # 25 submissions on 2 workers; the slowest (endless loops) are cut at 2 cell timeouts.
-    assert hostile_run["seconds"] < 240, f"grading took {hostile_run['seconds']:.0f} s"
+    # 45 submissions on 2 workers; the slowest (endless loops) are cut at 2 cell timeouts.
+    assert hostile_run["seconds"] < 360, f"grading took {hostile_run['seconds']:.0f} s"
+
+
+def test_no_sandbox_folder_or_control_group_outlives_the_run(hostile_run):
+    assert hostile_run["leftovers"] == set()
+    assert not (hostile_run["out"] / ".work").exists()
 
 
 def test_nothing_outside_a_sandbox_changed(hostile_run):
@@ -374,4 +141,5 @@ def test_detached_processes_and_output_do_not_outlive_grading(hostile_run):
     assert leftover == "", "a detached process is still running"
     out, course = hostile_run["out"], hostile_run["course"]
     for path in [*(out / "feedback").rglob("*.html"), *(course / "autograded").rglob("*.ipynb")]:
-        assert path.stat().st_size < 3 * 2**20, f"{path.name} holds too much output"
+        limit = 20 * 2**20 if "huge-source-cell" in path.parts else 3 * 2**20
+        assert path.stat().st_size < limit, f"{path} holds too much output"
