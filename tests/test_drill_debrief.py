@@ -107,8 +107,8 @@ def test_the_summary_names_the_service_properly():
     assert summary.startswith("Orders API failed") and "Orders api" not in result.postmortem
 
 
-@pytest.mark.parametrize("restarts, words", [(1, "degraded again once"),
-                                             (2, "degraded again twice")])
+@pytest.mark.parametrize("restarts, words", [(1, "A band-aid gave way once,"),
+                                             (2, "A band-aid gave way twice,")])
 def test_relapses_are_counted_in_english(restarts, words):
     # Each restart on the leak buys 45 minutes; the play waits for it to give way.
     moves = ["acknowledge", "restart", "resolve"] * restarts + ["restart", "ask_for_help",

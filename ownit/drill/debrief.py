@@ -230,8 +230,8 @@ def postmortem(drill: Drill, result: Score) -> str:
                     f"after {healthy + onset} min")
     else:
         duration = f"{healthy + onset} min from onset to mitigation"
-    relapse = (f" The service degraded again {times(len(drill.relapses))} after it had "
-               "recovered." if drill.relapses else "")
+    relapse = (f" A band-aid gave way {times(len(drill.relapses))}, and the errors came back."
+               if drill.relapses else "")
     went_well, to_change = lessons(drill, result)
     items = [(i["what"], i["type"], i["owner"], i["priority"]) for i in pm["action_items"]]
     if drill.root_cause_found:
