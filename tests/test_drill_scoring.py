@@ -3,8 +3,12 @@ communicate. Each rule has a play that breaks it and costs points."""
 
 from __future__ import annotations
 
+import re
+
+import nbformat
 import pytest
 
+from conftest import ROOT
 from ownit.drill import Drill, get_scenario, scenarios, score
 from ownit.drill.actions import urgency
 from ownit.drill.scoring import STEPS, reference
@@ -229,3 +233,20 @@ def test_help_when_stuck(moves, points):
 def test_closing_on_a_band_aid_scores_zero_for_the_fix():
     by_id, _ = _played("image_leak", ["restart", "resolve", "restart", "resolve"])
     assert by_id["fix_holds"].points == 0 and "band-aid" in by_id["fix_holds"].reason
+
+
+def _score_table(text: str) -> list[tuple[str, str, int]]:
+    rows = re.findall(r"^\| (\w+) \| ([^|]+?) \| (\d+) \|", text, re.MULTILINE)
+    return [(step, title, int(points)) for step, title, points in rows if step in STEPS]
+
+
+@pytest.mark.parametrize("document", ["course/incident_drill.ipynb", "docs/facilitator-guide.md"])
+def test_the_score_tables_learners_read_match_the_scoring(document):
+    path = ROOT / document
+    if path.suffix == ".ipynb":
+        text = "\n".join("".join(c["source"]) for c in nbformat.read(path, as_version=4).cells)
+    else:
+        text = path.read_text(encoding="utf-8")
+    _, result = _played("bad_deploy", ["roll_back", "resolve"])
+    assert _score_table(text) == [(c.step, c.title.lower(), c.max_points)
+                                  for c in result.criteria]
