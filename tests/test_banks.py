@@ -99,26 +99,40 @@ def _pick(options: list[dict], strategy: str) -> str:
 
 
 # A learner guessing at random scores the mean of 1/len(options), 25% on four options. Over the
-# course's ~37 single-choice items a random guesser's score has a standard deviation of about
-# 7 points (sqrt(0.25 * 0.75 / 37)), so chance + 15 points is about two standard deviations: a
+# course's 35-45 single-choice items a random guesser's score has a standard deviation of about
+# 7 points (sqrt(0.25 * 0.75 / 40)), so chance + 15 points is about two standard deviations: a
 # rule that beats it is exploiting a cue, not getting lucky. On four options it is the same 40%
 # as the length limit above.
 MARGIN = 0.15
 
 
-@pytest.mark.parametrize("strategy", ["longest", "shortest"])
-def test_a_learner_who_always_picks_by_length_scores_near_chance(strategy):
+def _score(pick) -> tuple[float, float, int]:
+    """(score, chance, items) of a learner who answers every single-choice item with
+    ``pick(options as the widget shows them)``, judged by the widget itself."""
     items = [(section, item) for section, item in _items() if item["type"] == "single"]
     right = 0
     for section, item in items:
         quiz = Quiz(item, section, record=False)
-        result = quiz.judge(_pick(quiz.options, strategy))
-        right += result.correct
-    score = right / len(items)
+        right += quiz.judge(pick(quiz.options)).correct
     chance = sum(1 / len(item["options"]) for _, item in items) / len(items)
+    return right / len(items), chance, len(items)
+
+
+@pytest.mark.parametrize("strategy", ["longest", "shortest"])
+def test_a_learner_who_always_picks_by_length_scores_near_chance(strategy):
+    score, chance, n = _score(lambda options: _pick(options, strategy))
     assert score <= chance + MARGIN, (
-        f"always picking the {strategy} option scores {score:.0%} on {len(items)} items; "
+        f"always picking the {strategy} option scores {score:.0%} on {n} items; "
         f"chance is {chance:.0%}")
+
+
+@pytest.mark.parametrize("place", [1, 2, 3, 4])
+def test_a_learner_who_always_picks_the_same_place_scores_near_chance(place):
+    # The widget shuffles options with a seed per item id; a bank whose seeds happen to put most
+    # right answers in one place would reward "always B".
+    score, chance, n = _score(lambda options: options[min(place, len(options)) - 1]["id"])
+    assert score <= chance + MARGIN, (
+        f"always picking option {place} scores {score:.0%} on {n} items; chance is {chance:.0%}")
 
 
 def test_multiple_choice_items_do_not_reward_ticking_every_diligent_box():

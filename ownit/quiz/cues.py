@@ -1,8 +1,8 @@
 """Answer cues a test-wise learner could use instead of knowledge: how often the right option of a
 single-choice item is the longest, far the longest, or the shortest.
 
-Run ``python -m ownit.quiz.cues`` to print the figures for the course's banks; the bank tests hold
-them below :data:`LIMITS`.
+Run ``python -m ownit.quiz.cues [FOLDER]`` to print the figures for the course's banks (or for the
+``*.json`` banks in FOLDER, e.g. an older version); the bank tests hold them below :data:`LIMITS`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ownit.quiz.bank import all_banks
+from ownit.quiz.bank import all_banks, load_bank
 
 FAR = 1.3  # "far the longest": right option more than this many times the longest wrong one
 LIMITS = {"longest": 0.40, "far_longest": 0.25, "shortest": 0.40}
@@ -56,8 +56,10 @@ def shares(found: list[Cue]) -> dict[str, float]:
     return {name: sum(getattr(c, name) for c in found) / n for name in LIMITS}
 
 
-def report(root: Path | None = None) -> str:
-    found = cues(all_banks(root))
+def report(folder: Path | None = None) -> str:
+    banks = ({p.stem: load_bank(p) for p in sorted(folder.glob("*.json"))} if folder
+             else all_banks())
+    found = cues(banks)
     lines = [f"{len(found)} single-choice items"]
     for name, share in shares(found).items():
         items = [c.item_id for c in found if getattr(c, name)]
@@ -67,4 +69,6 @@ def report(root: Path | None = None) -> str:
 
 
 if __name__ == "__main__":
-    print(report())
+    import sys
+
+    print(report(Path(sys.argv[1]) if len(sys.argv) > 1 else None))
