@@ -251,9 +251,9 @@ def postmortem(drill: Drill, result: Score) -> str:
     if not drill.cowboy_moves:
         missed.discard("through_pipeline")  # its item is about hand edits
     items += [PROCESS_ITEMS[c] for c in PROCESS_ITEMS if c in missed]
-    moves = [f"{e.clock} {ACTIONS[e.action].label[0].lower()}{ACTIONS[e.action].label[1:]}"
-             + (f" ({e.what.rsplit('Error rate ', 1)[1].rstrip('.')})" if "Error rate " in e.what
-                else " (no effect)")
+    moves = [f"{ACTIONS[e.action].label[0].lower()}{ACTIONS[e.action].label[1:]} at {e.clock}, "
+             + (f"errors {e.what.rsplit('Error rate ', 1)[1].rstrip('.')}" if "Error rate "
+                in e.what else "no effect")
              for e in drill.timeline
              if e.action and (ACTIONS[e.action].kind == "change" or "Error rate " in e.what)]
     resolution = ("; then ".join(moves) if moves else "no change to production") + "."

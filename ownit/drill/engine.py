@@ -352,7 +352,10 @@ class Drill:
         else:
             head = (f"Investigating: {service} errors at {percent(self.error_rate)}, about "
                     f"{self.customers_affected:,} customers affected.")
-        known = f" Known so far: {self.known_facts[-1]}" if self.known else ""
+        if self.root_cause_found:
+            known = f" Root cause identified: {self.scenario['facts']['root_cause']}"
+        else:
+            known = f" Known so far: {self.known_facts[-1]}" if self.known else ""
         return f"{head}{known} Next update by {due} UTC."
 
     # -- moves whose outcome is scenario data ------------------------------------------------
