@@ -132,6 +132,8 @@ def test_the_root_cause_hunt_goes_in_short_steps(deploy):
     assert deploy.root_cause_found
     assert deploy.minute - start == 20 + 2
     assert deploy.hunt_minutes_bleeding == 0, "the hunt came after the rollback"
+    deploy.act("post_update")
+    assert "Root cause identified: Build 412 turned an expired coupon" in deploy.update_texts[-1]
 
 
 def test_a_fact_learned_mid_hunt_shortens_the_rest(deploy):
