@@ -83,5 +83,6 @@ def test_lab_runs_the_start_notebook_and_the_quiz_answers(page, course_copy, tmp
         _assert_icon_painted(feedback, "correct", tmp_path / "icon-correct.png")
         feedback.screenshot(path=tmp_path / "feedback-correct.png")
         assert "Why:" in quiz.inner_text(), "the explanation follows a right answer"
+        quiz.screenshot(path=tmp_path / "quiz.png")
     assert (home / "progress.json").exists(), "the kernel recorded both attempts"
     assert time.monotonic() - began < 60
