@@ -169,7 +169,7 @@ def _time_to_mitigate(drill: Drill, ref_minutes: int) -> Criterion:
 
 
 def _customer_minutes(drill: Drill, ref: float) -> Criterion:
-    title, most = "Customer-minutes lost", 10
+    title, most = "Customer-minutes lost", 5
     lost = drill.customer_minutes
     points = _scaled(lost, 1.25 * ref, 5 * ref, most)
     return Criterion("customer_minutes", "mitigate", title, points, most,
@@ -178,7 +178,7 @@ def _customer_minutes(drill: Drill, ref: float) -> Criterion:
 
 
 def _through_pipeline(drill: Drill) -> Criterion:
-    title, most = "Mitigated through the pipeline", 10
+    title, most = "Mitigated through the pipeline", 15
 
     def made(points: float, reason: str) -> Criterion:
         return Criterion("through_pipeline", "mitigate", title, points, most, reason)
