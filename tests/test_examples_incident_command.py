@@ -9,6 +9,7 @@ import pytest
 
 from ownit.examples import incident_command as ic
 from ownit.examples import incidents
+from ownit.examples.tables import readable
 
 matplotlib.use("Agg")
 
@@ -91,7 +92,12 @@ def test_the_cowboy_plot_has_a_title(cowboy):
 
 @pytest.mark.parametrize("table", [incidents.severity_table, incidents.roles_table])
 def test_reference_tables_render_left_aligned_without_an_index(table):
-    html = incidents.readable(table()).to_html()
+    html = readable(table()).to_html()
     assert "text-align: left" in html
     assert 'class="row_heading' not in html, "the index is hidden"
     assert table().index.name in html, "the index becomes the first column"
+
+
+def test_a_table_without_a_named_index_keeps_its_columns():
+    html = readable(pd.DataFrame({"task": ["restore a backup"]})).to_html()
+    assert "restore a backup" in html and ">index<" not in html

@@ -107,12 +107,6 @@ SEVERITIES = [
 ]
 
 
-def readable(frame: pd.DataFrame):
-    """A table of sentences, left-aligned and without the index, as one reads text."""
-    left = [{"selector": "th, td", "props": [("text-align", "left"), ("vertical-align", "top")]}]
-    return frame.reset_index().style.hide(axis="index").set_table_styles(left)
-
-
 def roles_table() -> pd.DataFrame:
     """Incident roles (Google SRE book ch. 14, PagerDuty incident response docs)."""
     return pd.DataFrame(ROLES, columns=["role", "what they do"]).set_index("role")
