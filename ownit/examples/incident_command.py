@@ -95,7 +95,7 @@ class IncidentDoc:
                  f"- **Impact:** {self.impact}",
                  f"- **Current theory:** {self.current_theory}",
                  f"- **Next update:** {self.next_update}", "", "| owner | action | state |",
-                 "|---|---|---|"]
+                 "|:---|:---|:---|"]
         lines += [f"| {owner} | {task} | {state} |" for owner, task, state in self.actions]
         lines += ["", "**Timeline (UTC):** " + "; ".join(f"{t} {what}" for t, what in
                                                         self.timeline)]
