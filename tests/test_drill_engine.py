@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ownit.drill import Drill, DrillOver, get_scenario
-from ownit.drill.engine import INTERRUPTION, STUCK_AFTER
+from ownit.drill.engine import INTERRUPTION, INVESTIGATION_STEP, STUCK_AFTER
 
 
 @pytest.fixture
@@ -36,14 +36,22 @@ def test_a_hand_edit_makes_the_bad_deploy_worse_and_is_recorded(deploy):
     turn = deploy.act("hotfix_by_hand")
     assert deploy.error_rate == pytest.approx(0.14)
     assert deploy.cowboy_moves == [0]
-    assert turn.message.startswith("⚠️")
+    assert turn.tone == "warn"
     assert "hand edit on production" in turn.events[-1].what
 
 
 def test_restart_does_not_fix_a_bad_build(deploy):
-    deploy.act("restart")
+    turn = deploy.act("restart")
     assert deploy.error_rate == pytest.approx(0.09)
     assert "No effect" in deploy.timeline[-1].what
+    assert "Errors stay at 9.0%" in turn.message
+
+
+def test_messages_read_the_live_error_rate(deploy):
+    deploy.act("hotfix_by_hand")  # the typo on host 2 raises errors to 14%
+    turn = deploy.act("restart")
+    assert "Errors stay at 14.0%" in turn.message and "9%" not in turn.message
+    assert "{" not in turn.message
 
 
 def test_silence_makes_stakeholders_escalate_and_costs_time(deploy):
@@ -82,7 +90,8 @@ def test_leak_restart_buys_time_and_the_leak_returns():
 
 def test_leak_fix_removes_the_relapse():
     drill = Drill(get_scenario("image_leak"))
-    drill.play(["restart", "ask_for_help", "dig_root_cause", "ship_fix", "resolve"])
+    drill.play(["restart", "ask_for_help", "dig_root_cause", "dig_root_cause", "ship_fix",
+                "resolve"])
     assert drill.finished and drill.relapse is None and drill.relapses == []
 
 
@@ -95,10 +104,45 @@ def test_errors_creep_up_while_the_leak_runs():
 def test_config_hand_fix_is_pushed_back_by_the_config_service():
     drill = Drill(get_scenario("config_push"))
     drill.act("hotfix_by_hand")
-    assert drill.mitigated
+    assert drill.mitigated and drill.lasting_mitigation_at == 6
     drill.act("check_logs")  # 4 minutes; the re-sync comes after 5
     drill.act("check_dashboards")
     assert not drill.mitigated and drill.relapses
+    assert drill.lasting_mitigation_at is None, "a relapse is not a mitigation"
+
+
+def test_the_lasting_mitigation_is_the_one_that_held():
+    drill = Drill(get_scenario("config_push"))
+    drill.play(["hotfix_by_hand", "check_logs", "check_deploys", "roll_back"])
+    assert drill.first_mitigated_at == 6
+    assert drill.lasting_mitigation_at == drill.minute and drill.minute > 11
+    assert drill.mitigated_by == "roll_back"
+
+
+def test_the_root_cause_hunt_goes_in_short_steps(deploy):
+    deploy.play(["acknowledge", "post_update", "roll_back", "check_logs"])
+    assert deploy.escalations == []  # so no interruption stretches the steps below
+    # the stack trace (from the logs) makes it a 20-minute hunt
+    start = deploy.minute
+    first = deploy.act("dig_root_cause")
+    assert deploy.minute - start == INVESTIGATION_STEP and not deploy.root_cause_found
+    assert "Still digging" in first.message
+    deploy.act("post_update")  # Communications posts between steps
+    deploy.act("dig_root_cause")
+    assert deploy.root_cause_found
+    assert deploy.minute - start == 20 + 2
+    assert deploy.hunt_minutes_bleeding == 0, "the hunt came after the rollback"
+    deploy.act("post_update")
+    assert "Root cause identified: Build 412 turned an expired coupon" in deploy.update_texts[-1]
+
+
+def test_a_fact_learned_mid_hunt_shortens_the_rest(deploy):
+    deploy.act("roll_back")
+    deploy.act("dig_root_cause")  # blind: the whole diff, 35 minutes; 10 done
+    deploy.act("check_logs")  # now the stack trace points at the coupon code: 20 in all
+    before = deploy.minute
+    deploy.act("dig_root_cause")
+    assert deploy.root_cause_found and deploy.minute - before == 10
 
 
 def test_a_fix_needs_a_found_cause_first():
@@ -121,19 +165,20 @@ def test_pool_incident_gets_stuck_until_the_database_team_helps():
 
 
 def test_alone_and_unmitigated_long_enough_counts_as_stuck(deploy):
-    deploy.act("dig_root_cause")  # 20 minutes with the stack trace unknown -> 35
+    deploy.play(["dig_root_cause"] * 3)  # the stack trace unknown: 35 minutes, in steps of 10
     assert deploy.stuck_at == STUCK_AFTER
-    assert deploy.hunts_while_bleeding == [0]
+    assert len(deploy.hunts_while_bleeding) == 3 and deploy.hunts_while_bleeding[0] == 0
+    assert deploy.hunt_minutes_bleeding == 30
 
 
 def test_resolving_while_customers_fail_is_refused_by_reality(deploy):
     turn = deploy.act("resolve")
-    assert not deploy.finished and turn.message.startswith("⚠️ Not yet")
+    assert not deploy.finished and turn.message.startswith("Not yet") and turn.tone == "warn"
 
 
 def test_the_drill_ends_at_the_time_limit():
     drill = Drill(get_scenario("bad_deploy"), time_limit=30)
-    drill.play(["dig_root_cause", "dig_root_cause"])
+    drill.play(["dig_root_cause"] * 4)
     assert drill.finished and drill.minute == 30 and "still running" in drill.ending
     with pytest.raises(DrillOver):
         drill.act("acknowledge")

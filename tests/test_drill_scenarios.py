@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from conftest import ROOT
-from ownit.drill import Drill, ScenarioError, problems, scenarios
+from ownit.drill import Drill, ScenarioError, problems, scenarios, score
 from ownit.drill.scenario import load_scenario, schema
 
 FILES = sorted((ROOT / "course" / "drills").glob("*.json"))
@@ -39,6 +39,25 @@ def test_model_play_mitigates_and_resolves(scenario_id):
     assert drill.finished and drill.resolved_at is not None and drill.mitigated
 
 
+@pytest.mark.parametrize("scenario_id", sorted(REQUIRED_STORIES))
+def test_model_play_investigates_after_mitigating_and_scores_the_maximum(scenario_id):
+    drill = Drill(scenarios()[scenario_id])
+    drill.play(drill.scenario["model_play"])
+    result = score(drill)
+    assert result.total == result.max_total, result.table().to_string()
+    assert "dig_root_cause" in drill.scenario["model_play"]
+    assert drill.root_cause_found
+    hunts = [minute for minute, action, _ in drill.moves if action == "dig_root_cause"]
+    assert min(hunts) >= drill.lasting_mitigation_at, "mitigate first, then investigate"
+    assert drill.hunt_minutes_bleeding == 0
+
+
+@pytest.mark.parametrize("scenario_id", sorted(REQUIRED_STORIES))
+def test_the_briefing_states_the_update_cadence(scenario_id):
+    scenario = scenarios()[scenario_id]
+    assert f"then one every {scenario['update_every']} minutes" in scenario["briefing"]
+
+
 def _broken(**changes):
     scenario = copy.deepcopy(scenarios()["bad_deploy"])
     for dotted, value in changes.items():
@@ -62,8 +81,18 @@ def _broken(**changes):
     ({"effects.roll_back.otherwise": {"says": "a consequence without a condition"}},
      "'requires' is a dependency of 'otherwise'"),
     ({"severity": "SEV-9"}, "SEV-9"),
+    ({"update_every": None}, "'update_every' is a required property"),
+    ({"update_every": 10}, "10 is less than the minimum of 15"),
+    ({"effects.restart.says": "Errors stay at {rate}, nothing changed."},
+     "unknown placeholder {rate}"),
+    ({"facts.root_cause": None, "effects.dig_root_cause.learn": ["build_412"]},
+     "needs a 'root_cause' fact"),
+    ({"effects.dig_root_cause.learn": ["build_412"],
+      "effects.dig_root_cause.otherwise.learn": ["build_412"]}, "no outcome learns 'root_cause'"),
 ], ids=["missing effect", "unknown fact learned", "unknown fact required", "unknown action",
-        "starts healthy", "otherwise without requires", "bad severity"])
+        "starts healthy", "otherwise without requires", "bad severity", "no cadence",
+        "cadence shorter than a hunting step", "unknown placeholder", "no root cause fact",
+        "root cause cannot be found"])
 def test_broken_scenarios_are_rejected_with_a_reason(changes, expected):
     found = problems(_broken(**changes))
     assert any(expected in p for p in found), found

@@ -78,3 +78,55 @@ def test_service_has_silos_and_a_truck_factor_of_three():
     grid = bf.knowledge_map(table)
     assert grid.shape == (8, len(authors))
     assert grid.to_numpy().max() == pytest.approx(1.0)
+
+
+@pytest.fixture(scope="module")
+def plan_commits():
+    rota = bf.sharing_rota()
+    return rota.rename(columns={"driver": "author"}).assign(commit="pairing", action="modify")
+
+
+def test_the_rota_is_six_weeks_of_two_sessions_a_week_per_pair():
+    rota = bf.sharing_rota()
+    assert len(rota) == 36
+    assert rota["when"].min() > bf.commit_history()["when"].max(), "the plan comes after"
+    weeks = (rota["when"] - bf.PLAN_START).dt.days // 7
+    assert weeks.max() == 5
+    assert (rota.groupby(["driver", weeks]).size() == 2).all()
+    assert (rota.groupby("file").size() == bf.SESSIONS_PER_FILE).all()
+
+
+def test_the_plan_raises_the_truck_factor_from_3_to_5_one_pair_at_a_time(plan_commits):
+    history = bf.commit_history()
+    expected = {(): (3, 28), ("Chen",): (4, 26), ("Chen", "Freya"): (5, 25),
+                ("Chen", "Freya", "Hiro"): (5, 24)}
+    for drivers, (factor, single) in expected.items():
+        extra = plan_commits[plan_commits["author"].isin(drivers)][history.columns]
+        authors = bf.file_authors(bf.authorship(pd.concat([history, extra])))
+        assert bf.truck_factor(authors) == factor, drivers
+        assert sum(len(names) == 1 for names in authors.values()) == single, drivers
+
+
+def test_four_files_gain_a_second_author_and_plans_py_stays_dalias(plan_commits):
+    history = bf.commit_history()
+    before = bf.file_authors(bf.authorship(history))
+    after = bf.file_authors(bf.authorship(pd.concat([history, plan_commits[history.columns]])))
+    gained = {f: sorted(after[f] - before[f]) for f in after if after[f] != before[f]}
+    assert gained == {"api/schemas.py": ["Hiro"], "billing/credit_notes.py": ["Chen"],
+                      "billing/dunning.py": ["Chen"], "infra/terraform/main.tf": ["Freya"]}
+    billing_alone = [f for f in after if f.startswith("billing/") and after[f] == {"Dalia"}]
+    assert len(billing_alone) == 6 and "billing/plans.py" in billing_alone
+
+
+def test_billing_is_dalias_alone_before_the_plan():
+    history = bf.commit_history()
+    billing = history[history["file"].str.startswith("billing/")]
+    assert billing.groupby("author")["commit"].nunique().to_dict() == {"Dalia": 77}
+    changes = billing.loc[billing["action"] == "modify", "commit"].nunique()
+    assert round(changes / 26, 1) == 2.7
+
+
+def test_the_holiday_test_has_one_covered_task_before_and_all_after():
+    holiday = bf.holiday_test()
+    assert (holiday["without them, before"] == "nobody").sum() == 5 and len(holiday) == 6
+    assert not (holiday["without them, after the plan"] == "nobody").any()

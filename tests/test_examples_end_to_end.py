@@ -101,3 +101,44 @@ def test_every_plot_has_a_title(plot, per_minute):
     else:
         fig = e2e.plot_canary(e2e.canary_requests())
     assert all(ax.get_title() for ax in fig.axes)
+
+
+def test_one_request_in_ten_is_slow_while_the_p99_is_up():
+    log = e2e.requests_log()
+    spell = log[(log["minute"] >= pd.Timestamp("2024-06-11 11:23", tz="UTC"))
+                & (log["minute"] < e2e.INCIDENT.end)]
+    assert round((spell["latency_ms"] > 500).mean() * 100, 1) == 9.7
+
+
+@pytest.fixture(scope="module")
+def errors() -> pd.DataFrame:
+    return e2e.errors_by_minute()
+
+
+def test_the_error_alert_fires_at_09_42_and_the_latency_alert_cannot(errors, per_minute):
+    fired = e2e.first_alert(errors, 2.0, for_minutes=3, column="error_pct")
+    assert fired == pd.Timestamp("2024-06-11 09:42", tz="UTC")
+    assert e2e.ERROR_SPELL.first_complaint - fired == pd.Timedelta(minutes=16)
+    spell = per_minute.loc[e2e.ERROR_SPELL.start:e2e.ERROR_SPELL.end, "p99_ms"]
+    assert spell.max() < 450, "fast failures must leave the p99 alone"
+
+
+def test_a_normal_minute_stays_under_the_error_threshold(errors):
+    spell = (errors.index >= e2e.ERROR_SPELL.start) & (errors.index < e2e.ERROR_SPELL.end)
+    assert errors.loc[~spell, "error_pct"].max() == pytest.approx(1.95)
+    assert errors.loc[spell, "error_pct"].min() > 3
+
+
+def test_the_error_spell_costs_283_failed_requests():
+    log = e2e.requests_log()
+    spell = (log["minute"] >= e2e.ERROR_SPELL.start) & (log["minute"] < e2e.ERROR_SPELL.end)
+    assert log.loc[spell, "error"].sum() == 283
+
+
+def test_an_alert_on_a_missing_column_names_the_columns(errors):
+    with pytest.raises(KeyError, match="error_pct"):
+        e2e.first_alert(errors, column="p99_ms")
+
+
+def test_the_error_plot_has_a_title(errors):
+    assert e2e.plot_errors(errors).axes[0].get_title()

@@ -97,3 +97,65 @@ def test_action_items_draft_has_good_and_bad_items():
     assert problems[0] == [] and problems[1] == []
     assert any("owner" in p for p in problems[2]) and any("measurable" in p for p in problems[2])
     assert any("type" in p for p in problems[3])
+
+
+def test_the_chain_reaches_two_of_six_contributing_factors():
+    factors = pm.contributing_factors()
+    assert len(factors) == 6
+    assert set(factors["kind"]) == {"trigger", "latent", "detection", "response"}
+    reached = factors[factors["chain_step"] > 0]
+    assert reached["chain_step"].tolist() == [4, 5]
+    for step, factor in zip(reached["chain_step"], reached["factor"], strict=True):
+        answer = pm.DB_OVERLOAD_CHAIN[step - 1][1]
+        assert pm.key_words(answer) & pm.key_words(factor), f"step {step} is not about {factor}"
+    unknown = factors.loc[~factors["known_at_the_time"], "kind"].tolist()
+    assert unknown == ["trigger"], "only the email was unknown to the responders"
+
+
+def test_the_db_team_delay_matches_the_scribes_events():
+    minutes = {e.split(";")[0].split(":")[0]: (w - pm.START) // pd.Timedelta(minutes=1)
+               for w, e in pm.incident_events().itertuples(index=False)}
+    joined = minutes["DB team joins"]
+    declared = next(m for e, m in minutes.items() if e.startswith("Incident declared"))
+    paged = next(m for e, m in minutes.items() if e.startswith("On-call paged"))
+    factor = pm.contributing_factors()["factor"].iloc[5]
+    assert f"{joined - declared} minutes after" in factor and f"{joined - paged} after" in factor
+
+
+def test_hindsight_table_checkout_was_not_the_odd_one_out():
+    pools = pm.pool_settings()
+    assert (pools["pool setting"] == "default").sum() == 7 and len(pools) == 8
+    assert (pools["peak connections last month"] < pools["db limit"]).all()
+    assert pools["peak connections last month"].max() == 118
+
+
+def test_the_review_agenda_fills_an_hour_timeline_first_actions_late():
+    agenda = pm.review_agenda()
+    assert agenda["minutes"].sum() == 60
+    assert agenda["starts at"].tolist() == [0, 5, 20, 35, 50]
+    parts = agenda["part"].tolist()
+    assert parts.index("timeline first") < parts.index("contributing factors") \
+        < parts.index("action items")
+
+
+@pytest.mark.parametrize(("question", "problem"), [
+    ("Why did Priya deploy the pool change without a load test?", "Priya"),
+    ("Why was Kevin on call alone?", "Kevin"),
+    ("Who approved the marketing email?", "culprit"),
+    ("Why didn't you run the load test?", "culprit"),
+    ("The on-call should have paged the DB team sooner, right?", "hindsight"),
+    ("Shouldn't we have seen it coming?", "hindsight"),
+])
+def test_questions_that_blame_are_caught(question, problem):
+    assert problem in (pm.question_problems(question) or "")
+
+
+@pytest.mark.parametrize("question", [
+    "What did the dashboards show at 14:28?",
+    "How did keeping the defaults make sense at the time?",
+    "What would have told us sooner that connections were running out?",
+    "Why did the pool open 200 connections?",
+    "Why did we keep the defaults?",
+])
+def test_questions_about_the_system_pass(question):
+    assert pm.question_problems(question) is None

@@ -20,8 +20,7 @@ def test_empty_progress_file_is_handled_kindly(progress_file):
     table = summary.progress_table()
     assert table["tried"].sum() == 0 and table["items"].sum() > 0
     assert "Nothing recorded yet" in summary.progress_message(table)
-    fig = summary.plot_progress(table)
-    assert fig.axes[0].get_title() == "Your quiz progress per section"
+    assert summary.plot_progress(table) is None, "no chart of empty bars for a new learner"
     assert summary.missed_earlier() == []
     review = [i["id"] for i in all_banks()["05_summary"]["items"]]
     assert summary.review_order([]) == review
@@ -45,7 +44,12 @@ def test_filled_progress_file_puts_missed_scenarios_first(progress_file):
     assert order[0] == "review_the_witch_hunt" and len(order) == 12
     assert summary.review_order(missed, ["review_the_hero", "review_the_witch_hunt"]) == [
         "review_the_witch_hunt", "review_the_hero"]
-    summary.plot_progress(table.reset_index())
+    fig = summary.plot_progress(table.reset_index())
+    ax = fig.axes[0]
+    assert ax.get_title() == "Your quiz progress per section"
+    assert len(ax.texts) == 0, "no label drawn over the bars"
+    legend = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
+    assert legend.y1 < ax.get_window_extent(fig.canvas.get_renderer()).y0, "legend below the axes"
 
 
 def test_review_covers_every_scenario_once():

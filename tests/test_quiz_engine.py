@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from ownit import progress
-from ownit.quiz import Quiz, problems
+from ownit.quiz import Quiz, all_banks, problems
 from ownit.quiz.widget import REVEAL_AFTER_WRONG, shuffled
 
 
@@ -55,13 +56,15 @@ def test_single_wrong_then_right_gives_feedback_in_words_and_records_progress(pr
     quiz = Quiz(SINGLE, "00_start_here")
     quiz.choices[0].value = "a"
     quiz.check_button.click()
-    assert quiz.feedback_text.startswith("❌ Not quite.")
+    assert quiz.feedback_text.startswith("Not quite.")
     assert "feedback on a" in quiz.feedback_text and "Try again" in quiz.feedback_text
     assert "ownit-wrong" in quiz.feedback._dom_classes
+    assert 'data-icon="wrong"' in quiz.feedback.value
     assert quiz.explanation.value == ""
     quiz.choices[0].value = "b"
     quiz.check_button.click()
-    assert quiz.feedback_text.startswith("✅ Correct.") and "feedback on b" in quiz.feedback_text
+    assert quiz.feedback_text.startswith("Correct.") and "feedback on b" in quiz.feedback_text
+    assert 'data-icon="correct"' in quiz.feedback.value
     assert "because b" in quiz.explanation.value
     record = json.loads(progress_file.read_text())["quizzes"]["probe_single"]
     assert record["attempts"] == 2 and record["correct"] and not record["first_try_correct"]
@@ -71,7 +74,7 @@ def test_single_wrong_then_right_gives_feedback_in_words_and_records_progress(pr
 def test_checking_with_no_answer_asks_for_one_and_records_nothing(progress_file):
     quiz = Quiz(SINGLE, "00_start_here")
     assert quiz.check() is None
-    assert "Answer first" in quiz.feedback_text
+    assert "Answer first" in quiz.feedback_text and 'data-icon="info"' in quiz.feedback.value
     assert not progress_file.exists()
 
 
@@ -153,3 +156,56 @@ def test_unwritable_progress_does_not_break_the_quiz(tmp_path, monkeypatch):
     quiz.choose("b")
     assert quiz.check().correct
     assert "could not be saved" in quiz.feedback_text
+
+
+# Pictographs that may need an emoji font (the U+2600-27BF symbol blocks, the U+1F000 planes, and
+# the variation selector that turns a symbol into emoji); a browser without one paints a box. This
+# also refuses the few dingbats common fonts do have (U+2713 in DejaVu Sans): the widget draws SVG.
+EMOJI = re.compile("[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]")
+
+
+def _answers(item: dict):
+    """A wrong and a right answer to any item, in the shapes Quiz.choose takes."""
+    options, kind = item["options"], item["type"]
+    if kind == "single":
+        return (next(o["id"] for o in options if not o.get("correct")),
+                next(o["id"] for o in options if o.get("correct")))
+    if kind == "multiple":
+        return [o["id"] for o in options], [o["id"] for o in options if o.get("correct")]
+    if kind == "order":
+        return [o["id"] for o in reversed(options)], [o["id"] for o in options]
+    other = {c["id"]: next(d["id"] for d in item["categories"] if d["id"] != c["id"])
+             for c in item["categories"]}
+    return ({o["id"]: other[o["category"]] for o in options},
+            {o["id"]: o["category"] for o in options})
+
+
+def _every_feedback(item: dict) -> list[str]:
+    """The feedback HTML of one item with no answer, a wrong answer and a right answer."""
+    quiz = Quiz(item, "any", record=False)
+    wrong, right = _answers(item)
+    shown = []
+    for answer in (None, wrong, right):
+        if answer is not None:
+            quiz.choose(answer)
+        quiz.check()
+        shown.append(quiz.feedback.value + quiz.explanation.value)
+    return shown
+
+
+def test_no_quiz_shows_an_emoji_a_browser_may_lack_a_font_for():
+    found = []
+    for section, bank in all_banks().items():
+        for item in bank["items"]:
+            for shown in _every_feedback(item):
+                found += [f"{section}/{item['id']}: {ch!r}" for ch in EMOJI.findall(shown)]
+    assert found == []
+
+
+@pytest.mark.parametrize("item", [SINGLE, MULTIPLE, ORDER, CLASSIFY], ids=lambda i: i["type"])
+def test_feedback_carries_an_svg_icon_and_the_words(item):
+    no_answer, wrong, right = _every_feedback(item)
+    assert 'data-icon="info"' in no_answer and "Answer first" in no_answer
+    assert 'data-icon="wrong"' in wrong and "Not quite" in wrong
+    assert 'data-icon="correct"' in right and "Correct" in right
+    assert all("<svg" in shown and 'aria-hidden="true"' in shown for shown in (wrong, right))

@@ -48,7 +48,8 @@ ACTIONS: dict[str, Action] = {a.id: a for a in (
     Action("roll_back", "Roll back the last change (pipeline)", OPERATIONS, 7, "change"),
     Action("restart", "Restart the service", OPERATIONS, 4, "change"),
     Action("hotfix_by_hand", "Hot-fix production by hand (SSH)", OPERATIONS, 8, "change"),
-    Action("dig_root_cause", "Hunt for the root cause", OPERATIONS, 25, "look"),
+    # The hunt goes in steps of at most INVESTIGATION_STEP minutes (see engine.py for why).
+    Action("dig_root_cause", "Hunt for the root cause", OPERATIONS, 10, "look"),
     Action("ship_fix", "Ship a fix (review + pipeline)", OPERATIONS, 15, "change"),
     Action("post_update", "Post a status update", COMMUNICATIONS, 2, "update"),
     Action("ask_for_help", "Ask for help in #incidents", ANYONE, 3, "talk"),
@@ -58,6 +59,16 @@ ACTIONS: dict[str, Action] = {a.id: a for a in (
 # Moves whose outcome depends on the scenario; the others behave the same in every incident.
 SCENARIO_ACTIONS = ("check_dashboards", "check_logs", "check_deploys", "roll_back", "restart",
                     "page_team", "ask_for_help", "hotfix_by_hand", "dig_root_cause", "ship_fix")
+
+
+def urgency(level: str) -> int:
+    """How urgent a severity level is, as a number that orders: SEV-1 is 3, SEV-3 is 1.
+
+    Levels are compared through this, never as strings (which happens to sort the wrong way).
+    """
+    if level not in SEVERITIES:
+        raise ValueError(f"No severity {level!r}; choose one of {', '.join(SEVERITIES)}.")
+    return len(SEVERITIES) - SEVERITIES.index(level)
 
 
 def severity_of(action_id: str) -> str | None:

@@ -13,16 +13,25 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ownit.drill.actions import ACTIONS, ROLES
-from ownit.drill.engine import Drill, percent
-from ownit.drill.scoring import Score, score
+from ownit.drill.actions import ACTIONS, ROLES, urgency
+from ownit.drill.engine import FIRST_UPDATE_DUE, Drill, clock_at, percent
+from ownit.drill.scoring import Criterion, Score, reference, score
+from ownit.drill.words import proper, times
 
-# Extra action items when the play showed a gap in the process (not in the system under test).
+# Extra action items when the play showed a gap in the process (not in the system under test),
+# keyed by the criterion that was missed.
 PROCESS_ITEMS = {
-    "cadence": ("Have the incident bot remind the communications lead: first update within 5 "
-                "minutes, then every 30", "process", "incident response team", "P2"),
-    "no_cowboy": ("Document a fast emergency path through the pipeline (rollback and config "
-                  "revert) so nobody needs SSH under pressure", "process", "platform team", "P2"),
+    "acknowledge": ("Make acknowledging the page the first step of the on-call runbook, and "
+                    "re-page the primary after 3 unacknowledged minutes", "process",
+                    "on-call rotation", "P3"),
+    "severity": ("Put a severity table with examples in the runbook, with the rule: when unsure, "
+                 "declare the higher one", "process", "incident response team", "P2"),
+    "cadence": ("Have the incident bot remind the communications lead when an update is due "
+                "(first within 5 minutes, then on the incident's cadence), the all-clear "
+                "included", "process", "incident response team", "P2"),
+    "through_pipeline": ("Document a fast emergency path through the pipeline (rollback and "
+                         "config revert) so nobody needs SSH under pressure", "process",
+                         "platform team", "P2"),
     "help_when_stuck": ("Publish who to page for each dependency (database, platform, config) "
                         "in the on-call runbook", "process", "on-call rotation", "P2"),
     "fix_holds": ("Keep a ticket open for every band-aid (restart, raised limit) until the "
@@ -92,24 +101,109 @@ def plot(drill: Drill):
     return fig
 
 
+def _clocks(drill: Drill, minutes: list[int]) -> str:
+    shown = [clock_at(drill.scenario, m) for m in minutes]
+    return ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0]
+
+
+def _went_well(drill: Drill, c: Criterion) -> str | None:
+    """What went well, told as the post-mortem tells it (never the score's own sentence)."""
+    def at(minute: int) -> str:
+        return clock_at(drill.scenario, minute)
+
+    if c.id == "acknowledge":
+        return (f"The page was acknowledged at {at(drill.acknowledged_at)}, so ownership was "
+                "clear from the first minute.")
+    if c.id == "severity":
+        minute, level = drill.declared[0]
+        return f"{level} was declared at {at(minute)}, which set the urgency for everyone paged."
+    if c.id == "time_to_mitigate":
+        return (f"Service was restored for good at {at(drill.lasting_mitigation_at)}, "
+                f"{drill.lasting_mitigation_at} min after the page.")
+    if c.id == "customer_minutes":
+        return "Customer impact stayed close to the least this incident allowed."
+    if c.id == "through_pipeline":
+        move = ACTIONS[drill.mitigated_by].label.lower()
+        return (f"The lasting mitigation (the move: “{move}”) went through an audited path and "
+                "is in the change history for anyone to read and repeat.")
+    if c.id == "mitigate_first" and drill.done & {"dig_root_cause"}:
+        return "The root-cause hunt waited until customers were safe."
+    if c.id == "root_cause":
+        return "The investigation after mitigation found the root cause before the incident closed."
+    if c.id == "cadence":
+        return (f"Status updates went out at {_clocks(drill, drill.updates)} UTC, so "
+                "stakeholders heard the news before they had to ask.")
+    if c.id == "help_when_stuck" and drill.stuck_at is not None:
+        joined = [p for p in drill.paged if p not in ("on-call engineer", "secondary on-call",
+                                                      "engineering manager")]
+        who = f" ({', '.join(joined)})" if joined else ""
+        return f"Help was called in soon after the response got stuck{who}."
+    if c.id == "fix_holds":
+        return "The incident was closed on a fix that holds, with nothing left to break again."
+    return None
+
+
+def _went_wrong(drill: Drill, c: Criterion, ref_minutes: int) -> str:
+    """What went wrong, about the response and the system, never about a person."""
+    s = drill.scenario
+
+    def at(minute: int) -> str:
+        return clock_at(s, minute)
+
+    wanted = s["severity"]
+    if c.id == "acknowledge":
+        if drill.acknowledged_at is None:
+            return ("The page was never acknowledged, so it escalated and nobody could tell who "
+                    "owned the incident.")
+        return (f"The page was acknowledged only at {at(drill.acknowledged_at)}, "
+                f"{drill.acknowledged_at} min after it was sent.")
+    if c.id == "severity":
+        if not drill.declared:
+            return f"No incident was declared, although it deserved {wanted}."
+        low = next(level for _, level in drill.declared if urgency(level) < urgency(wanted))
+        return (f"The incident was declared {low}, below the {wanted} it deserved, so pages "
+                "went out at the wrong urgency.")
+    if c.id == "time_to_mitigate":
+        if drill.lasting_mitigation_at is None:
+            return f"{proper(s['service'])} was still failing when the drill ended."
+        relapsed = (f" An earlier mitigation gave way {times(len(drill.relapses))}."
+                    if drill.relapses else "")
+        return (f"Service was restored for good only {drill.lasting_mitigation_at} min after the "
+                f"page; about {ref_minutes} was possible.{relapsed}")
+    if c.id == "customer_minutes":
+        return f"{drill.customer_minutes:,.0f} customer-minutes were lost."
+    if c.id == "through_pipeline":
+        if drill.cowboy_moves:
+            return ("Production was changed by hand, outside the pipeline: no review, no record, "
+                    "and nothing stopped the next deploy from undoing it.")
+        return "No change through the pipeline stopped the errors."
+    if c.id == "mitigate_first":
+        return (f"{drill.hunt_minutes_bleeding} min of root-cause hunting happened while "
+                "customers were still failing.")
+    if c.id == "root_cause":
+        return "The root cause was not found in the drill."
+    if c.id == "cadence":
+        if not drill.updates:
+            return "No status update was posted during the incident."
+        return (f"Status updates (at {_clocks(drill, drill.updates)} UTC) missed the "
+                f"incident's rhythm: first within {FIRST_UPDATE_DUE} min, then every "
+                f"{drill.update_every}, and an all-clear once mitigated.")
+    if c.id == "help_when_stuck":
+        return (f"The response was stuck from {at(drill.stuck_at)}, and help was not asked for "
+                "within ten minutes.")
+    # fix_holds
+    if drill.reopened:
+        return f"The incident was closed on a band-aid and reopened {times(len(drill.reopened))}."
+    if drill.mitigated and drill.relapse is not None:
+        return "The service was left up on a band-aid that will give way."
+    return "The incident was not declared resolved on a healthy service."
+
+
 def lessons(drill: Drill, result: Score) -> tuple[list[str], list[str]]:
-    """(went well, to change): the criteria, plus the habits the score does not count."""
-    went_well = [c.reason for c in result.criteria if c.met]
-    to_change = [c.reason for c in result.criteria if not c.met]
-    if drill.acknowledged_at is not None and drill.acknowledged_at <= 2:
-        went_well.append("The page was acknowledged at once, so nobody wondered who owned it.")
-    elif drill.acknowledged_at is None:
-        to_change.append("The page was never acknowledged: one “I'm on it” stops the pager "
-                         "escalating and tells everyone who owns this.")
-    wanted = drill.scenario["severity"]
-    if drill.severity is None:
-        to_change.append(f"No incident was declared; this one deserved {wanted}, which brings in "
-                         "the right people at the right urgency.")
-    elif drill.severity == wanted:
-        went_well.append(f"Declared {wanted}, the right size for this incident.")
-    elif drill.severity > wanted:  # "SEV-3" > "SEV-2": declared too low
-        to_change.append(f"Declared {drill.severity} for a {wanted} incident; when unsure, "
-                         "size it up.")
+    """(went well, what went wrong), in the post-mortem's own words, plus habits not scored."""
+    ref_minutes, _ = reference(drill.scenario)
+    went_well = [x for c in result.criteria if c.met and (x := _went_well(drill, c))]
+    to_change = [_went_wrong(drill, c, ref_minutes) for c in result.criteria if not c.met]
     if drill.roles_assigned_at is not None:
         went_well.append("Roles were handed out, so one person decided and others acted.")
     if drill.timeline_kept:
@@ -126,21 +220,42 @@ def postmortem(drill: Drill, result: Score) -> str:
     """A blameless post-mortem draft in Markdown, ready to paste into the team's document."""
     s = drill.scenario
     pm = s["postmortem"]
-    healthy = drill.first_mitigated_at
+    healthy, first = drill.lasting_mitigation_at, drill.first_mitigated_at
     onset = s["onset_minutes_before_page"]
     peak = max(rate for _, rate in drill.series)
     if healthy is None:
         duration = f"not mitigated by the end of the drill ({drill.minute + onset} min after onset)"
+    elif first is not None and first < healthy:
+        duration = (f"first mitigated {first + onset} min after the onset, and for good only "
+                    f"after {healthy + onset} min")
     else:
-        duration = f"{healthy + onset} min from onset to first mitigation"
-    relapse = (f" The service degraded again {len(drill.relapses)} time(s) after it had "
-               "recovered." if drill.relapses else "")
+        duration = f"{healthy + onset} min from onset to mitigation"
+    relapse = (f" A band-aid gave way {times(len(drill.relapses))}, and the errors came back."
+               if drill.relapses else "")
     went_well, to_change = lessons(drill, result)
-    items = [tuple(i.values()) for i in pm["action_items"]]
-    items += [PROCESS_ITEMS[c.id] for c in result.criteria
-              if not c.met and c.id in PROCESS_ITEMS]
-    moves = [ACTIONS[a].label[0].lower() + ACTIONS[a].label[1:] for _, a, _ in drill.moves
-             if ACTIONS[a].kind == "change"]
+    items = [(i["what"], i["type"], i["owner"], i["priority"]) for i in pm["action_items"]]
+    if drill.root_cause_found:
+        cause = [pm["root_cause"], "", "Five whys:",
+                 *[f"{n}. {why}" for n, why in enumerate(pm["five_whys"], 1)]]
+    else:
+        # Nobody found it, so the draft must not say it: no root cause, no 5 Whys, and no
+        # preventive items that only the root cause would justify.
+        known = [f"- {fact}" for fact in drill.known_facts] or ["- Nothing beyond the page."]
+        cause = ["Root cause not found in the drill. What the responders knew when it ended:",
+                 *known, "", "The five whys start from the root cause: finish the investigation "
+                 "first, then write them."]
+        items = [i for i in items if i[1] != "prevent"]
+        items.append(("Finish the root-cause investigation, then add the action items that "
+                      "prevent a repeat", "prevent", f"team on call for {s['service']}", "P1"))
+    missed = {c.id for c in result.criteria if not c.met}
+    if not drill.cowboy_moves:
+        missed.discard("through_pipeline")  # its item is about hand edits
+    items += [PROCESS_ITEMS[c] for c in PROCESS_ITEMS if c in missed]
+    moves = [f"{ACTIONS[e.action].label[0].lower()}{ACTIONS[e.action].label[1:]} at {e.clock}, "
+             + (f"errors {e.what.rsplit('Error rate ', 1)[1].rstrip('.')}" if "Error rate "
+                in e.what else "no effect")
+             for e in drill.timeline
+             if e.action and (ACTIONS[e.action].kind == "change" or "Error rate " in e.what)]
     resolution = ("; then ".join(moves) if moves else "no change to production") + "."
     lines = [
         f"# Post-mortem (draft): {s['title']}",
@@ -149,7 +264,7 @@ def postmortem(drill: Drill, result: Score) -> str:
         "made which mistake. Everyone acted on what they knew at the time.*",
         "",
         "## Summary",
-        f"{s['service'].capitalize()} failed for up to {percent(peak)} of requests; "
+        f"{proper(s['service'])} failed for up to {percent(peak)} of requests; "
         f"{duration}.{relapse} Severity: {drill.severity or 'not declared'} "
         f"(in hindsight {s['severity']}).",
         "",
@@ -162,10 +277,7 @@ def postmortem(drill: Drill, result: Score) -> str:
         pm["trigger"],
         "",
         "## Root cause",
-        pm["root_cause"],
-        "",
-        "Five whys:",
-        *[f"{n}. {why}" for n, why in enumerate(pm["five_whys"], 1)],
+        *cause,
         "",
         "## Detection",
         f"Monitoring paged the on-call engineer {onset} min after the onset.",

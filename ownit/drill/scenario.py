@@ -14,6 +14,7 @@ import jsonschema
 import pandas as pd
 
 from ownit.drill.actions import ACTIONS
+from ownit.drill.engine import PLACEHOLDER, PLACEHOLDERS
 from ownit.paths import course_root
 
 SCHEMA_PATH = Path(__file__).with_name("scenario.schema.json")
@@ -55,6 +56,18 @@ def problems(scenario: dict) -> list[str]:
             for fact in outcome.get("learn", []):
                 if fact not in facts:
                     found.append(f"effects/{action_id}: learns {fact!r}, which is not in facts")
+    for action_id, effect in scenario["effects"].items():
+        for outcome in _outcomes(effect):
+            for name in PLACEHOLDER.findall(outcome["says"]):
+                if name not in PLACEHOLDERS:
+                    found.append(f"effects/{action_id}/says: unknown placeholder {{{name}}}; "
+                                 f"known: {', '.join('{' + p + '}' for p in PLACEHOLDERS)}")
+    if "root_cause" not in facts:
+        found.append("facts: needs a 'root_cause' fact, what the investigation finds")
+    elif not any("root_cause" in outcome.get("learn", [])
+                 for outcome in _outcomes(scenario["effects"]["dig_root_cause"])):
+        found.append("effects/dig_root_cause: no outcome learns 'root_cause'; the hunt must be "
+                     "able to find it")
     stuck = scenario["stuck_when_known"]
     if stuck is not None and stuck not in facts:
         found.append(f"stuck_when_known: no fact {stuck!r} in facts")

@@ -1,9 +1,11 @@
 """The drill in a notebook or a Voila page: a thin ipywidgets layer over :class:`Drill`.
 
 Every control is a native button, drop-down or checkbox, so the drill works from the keyboard
-(Tab to a move, Enter or Space to make it). Outcomes are told in words with an icon, never by
-colour alone. Widgets are written through their APIs (``.value``), never ``print``, so nbval sees
-stable output; CSS classes (``ownit-drill-*``) let a browser test find each part.
+(Tab to a move, Enter or Space to make it). Outcomes are told in words with an icon (inline SVG,
+which shows on any machine, unlike emoji), never by colour alone. The HTML comes from one Jinja2
+template with autoescaping (``templates/widget.html.j2``). Widgets are written through their APIs
+(``.value``), never ``print``, so nbval sees stable output; CSS classes (``ownit-drill-*``) let a
+browser test find each part.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from __future__ import annotations
 import html
 import io
 import re
+from functools import cache
+from pathlib import Path
 
 import ipywidgets as widgets
+import jinja2
 import matplotlib.pyplot as plt
 
 from ownit.drill.actions import ACTIONS, ANYONE, ROLES
@@ -27,14 +32,21 @@ STYLE = """<style>
 .ownit-drill td, .ownit-drill th { border-bottom: 1px solid #ccc; padding: 2px 6px;
   text-align: left; vertical-align: top; }
 .ownit-drill-feedback { border-left: 4px solid #555; padding-left: 8px; min-height: 1.5em; }
+.ownit-drill .ownit-icon { vertical-align: -0.18em; flex: none; }
 </style>"""
 
 
-def _table(rows: list[list[str]], header: list[str]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>"
-                   for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+@cache
+def _macros():
+    """The template's macros; each returns escaped HTML (``markupsafe.Markup``)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
+        autoescape=True, undefined=jinja2.StrictUndefined)
+    return env.get_template("widget.html.j2").module
+
+
+def _html(macro: str, *args) -> str:
+    return str(getattr(_macros(), macro)(*args))
 
 
 def _png(fig) -> bytes:
@@ -86,7 +98,7 @@ class DrillApp(widgets.VBox):
                 button.on_click(lambda _, a=action.id: self.act(a))
                 self.buttons[action.id] = button
                 row.append(button)
-            groups.append(widgets.HTML(f"<b>{html.escape(label)}</b>"))
+            groups.append(widgets.HTML(f"<b>{html.escape(label)}</b>"))  # a fixed role name
             groups.append(widgets.HBox(row, layout=widgets.Layout(flex_flow="row wrap")))
         self.feedback = widgets.HTML()
         self.feedback.add_class("ownit-feedback")
@@ -138,15 +150,13 @@ class DrillApp(widgets.VBox):
         mode = ("Team play: the incident commander holds every role until roles are assigned; "
                 "after that, choose who is acting before each move."
                 if self.drill.team else "Solo play: you hold every role.")
-        self.briefing.value = (f"<h3>{html.escape(scenario['title'])}</h3>"
-                               f"<p>{html.escape(scenario['briefing'])}</p><p><i>{mode} Each "
-                               "move takes time; the clock only moves when you act.</i></p>")
+        self.briefing.value = _html("briefing", scenario["title"], scenario["briefing"], mode)
         self.role_menu.layout.display = None if self.drill.team else "none"
         self.role_menu.value = next(iter(ROLES))
         self.picker.layout.display = "none"
         self.game.layout.display = None
         self.debrief_box.layout.display = "none"
-        self._say("ℹ️ You have been paged. What do you do first?")
+        self._say("info", "You have been paged. What do you do first?")
         self._show_status()
         return self.drill
 
@@ -159,8 +169,7 @@ class DrillApp(widgets.VBox):
         turn = self.drill.act(action_id, acting)
         news = [e.what for e in turn.events
                 if e.action is None and e.who in ("pager", "stakeholders", "monitoring")]
-        text = turn.message + "".join(f" 🔔 {n}" for n in news)
-        self._say(text)
+        self._say(turn.tone, turn.message, news)
         self._show_status()
         if self.drill.finished:
             self._show_debrief()
@@ -169,7 +178,7 @@ class DrillApp(widgets.VBox):
     def end(self) -> None:
         if self.drill is not None and not self.drill.finished:
             self.drill.stop()
-            self._say(f"⏹️ {self.drill.ending}")
+            self._say("stop", self.drill.ending)
             self._show_debrief()
 
     def reset(self) -> None:
@@ -179,32 +188,32 @@ class DrillApp(widgets.VBox):
         self.debrief_box.layout.display = "none"
 
     # -- showing --------------------------------------------------------------------------------
-    def _say(self, text: str) -> None:
-        self.feedback.value = f'<div role="status" aria-live="polite">{html.escape(text)}</div>'
+    def _say(self, tone: str, text: str, news: list[str] = ()) -> None:
+        self.feedback.value = _html("feedback", tone, text, list(news))
 
     @property
     def feedback_text(self) -> str:
-        """The latest feedback as plain text (what a screen reader reads)."""
-        return html.unescape(re.sub(r"<[^>]+>", "", self.feedback.value))
+        """The latest feedback as plain text (what a screen reader reads: icons are hidden)."""
+        text = re.sub(r"<svg.*?</svg>", "", self.feedback.value, flags=re.S)
+        text = re.sub(r"</p>", " ", text)
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
 
     def _show_status(self) -> None:
         d = self.drill
-        health = ("✅ healthy" if d.mitigated else
-                  f"❌ failing, about {d.customers_affected:,} customers affected")
+        health = ({"tone": "good", "words": "healthy"} if d.mitigated else
+                  {"tone": "bad", "words": f"failing, about {d.customers_affected:,} customers "
+                                           "affected"})
         due = d.next_update_due()
-        overdue = " ⚠️ overdue" if d.minute > due else ""
-        known = "".join(f"<li>{html.escape(f)}</li>" for f in d.known_facts) or \
-            "<li>Nothing yet beyond the page.</li>"
         rows = [
-            ["Clock", f"{d.clock} UTC, minute {d.minute} since the page"],
-            ["Error rate", f"{percent(d.error_rate)} ({health})"],
-            ["Severity", d.severity or "not declared"],
-            ["On the call", ", ".join(d.paged)],
-            ["Roles", "assigned" if d.roles_assigned_at is not None else "not assigned"],
-            ["Next update due", f"by {clock_at(d.scenario, due)} UTC{overdue}"],
+            ("Clock", f"{d.clock} UTC, minute {d.minute} since the page"),
+            ("Error rate", percent(d.error_rate)),
+            ("Severity", d.severity or "not declared"),
+            ("On the call", ", ".join(d.paged)),
+            ("Roles", "assigned" if d.roles_assigned_at is not None else "not assigned"),
+            ("Next update due", f"by {clock_at(d.scenario, due)} UTC (every "
+                                f"{d.update_every} min)"),
         ]
-        self.status.value = (_table(rows, ["", "now"])
-                             + f"<p><b>What we know</b></p><ul>{known}</ul>")
+        self.status.value = _html("status", rows, health, d.minute > due, d.known_facts)
         for button in self.buttons.values():
             button.disabled = d.finished
         self.end_button.disabled = d.finished
@@ -212,28 +221,23 @@ class DrillApp(widgets.VBox):
     def _show_debrief(self) -> None:
         d = self.drill
         self.result = debrief(d)
-        result = self.result.score
-        rows = [[c.title, f"{c.points:.0f} / {c.max_points}", c.reason]
-                for c in result.criteria]
-        icon = "🏆" if result.total >= 85 else "📋"
-        self.score_box.value = (f"<p><b>{icon} Score: {result.total} / {result.max_total}.</b> "
-                                f"{html.escape(result.verdict)}</p><p>{html.escape(d.ending)}</p>"
-                                + _table(rows, ["criterion", "points", "why"]))
-        well = "".join(f"<li>✅ {html.escape(x)}</li>" for x in self.result.went_well)
-        change = "".join(f"<li>🔧 {html.escape(x)}</li>" for x in self.result.to_change)
-        self.lessons.value = (f"<p><b>What went well</b></p><ul>{well or '<li>—</li>'}</ul>"
-                              f"<p><b>What to change</b></p><ul>{change or '<li>—</li>'}</ul>")
+        # The maximum is read from the score, never assumed to be 100.
+        self.score_box.value = _html("score", self.result.score, d.ending)
+        self.lessons.value = _html("lessons", self.result.went_well, self.result.to_change)
         self.chart.value = _png(plot(d))
         peak = max(rate for _, rate in d.series)
-        mitigated = (f"first healthy at minute {d.first_mitigated_at}"
-                     if d.first_mitigated_at is not None else "never healthy again")
-        self.chart_caption.value = (f"<p><i>The chart shows the error rate minute by minute: "
-                                    f"{percent(d.series[0][1])} at the onset, peak "
-                                    f"{percent(peak)}, {mitigated}; markers above the curve show "
-                                    "when each move took effect.</i></p>")
+        if d.lasting_mitigation_at is None:
+            mitigated = "not healthy at the end"
+        elif d.first_mitigated_at is not None and d.first_mitigated_at < d.lasting_mitigation_at:
+            mitigated = (f"first healthy at minute {d.first_mitigated_at}, healthy for good from "
+                         f"minute {d.lasting_mitigation_at}")
+        else:
+            mitigated = f"healthy from minute {d.lasting_mitigation_at}"
+        self.chart_caption.value = _html("caption", percent(d.series[0][1]), percent(peak),
+                                         mitigated)
+        columns = ["time (UTC)", "who", "what", "error rate %"]
         frame = self.result.timeline
-        self.timeline_box.value = _table(
-            frame[["time (UTC)", "who", "what", "error rate %"]].astype(str).values.tolist(),
-            ["time (UTC)", "who", "what", "error rate %"])
+        self.timeline_box.value = _html("table", frame[columns].astype(str).values.tolist(),
+                                        columns)
         self.postmortem_box.value = self.result.postmortem
         self.debrief_box.layout.display = None

@@ -237,3 +237,43 @@ def plot_truck_factor(steps: pd.DataFrame):
     ax.set_title("Truck factor: orphaned files as top authors leave")
     fig.tight_layout()
     return fig
+
+
+# -- sharing the knowledge: a six-week plan ---------------------------------------------------
+
+PLAN_START = pd.Timestamp("2026-01-12T10:00:00Z")  # a Monday, a week after the last commit
+# (navigator who knows the files, driver who learns them, files): the driver types, so the
+# changes are theirs; four sessions per file, two sessions a week per pair.
+PAIRINGS = [
+    ("Dalia", "Chen", ["billing/credit_notes.py", "billing/dunning.py", "billing/plans.py"]),
+    ("Gopal", "Freya", ["infra/terraform/main.tf", "infra/nginx.conf", "infra/alerts.yaml"]),
+    ("Amara", "Hiro", ["api/schemas.py", "api/rate_limit.py", "api/auth.py"]),
+]
+SESSIONS_PER_FILE = 4
+
+
+def sharing_rota() -> pd.DataFrame:
+    """The pairing rota of the plan: one row per session (``when``, ``navigator``, ``driver``,
+    ``file``), two sessions a week per pair, the files in turn."""
+    rows = []
+    for navigator, driver, files in PAIRINGS:
+        sessions = [f for f in files for _ in range(SESSIONS_PER_FILE)]
+        for n, path in enumerate(sessions):
+            when = PLAN_START + pd.Timedelta(weeks=n // 2, days=2 * (n % 2))
+            rows.append({"when": when, "navigator": navigator, "driver": driver, "file": path})
+    return pd.DataFrame(rows).sort_values(["when", "driver"], ignore_index=True)
+
+
+def holiday_test() -> pd.DataFrame:
+    """The tasks only one person does, from the team's operations log, and who could do each one
+    during that person's two-week holiday: before the plan, and after its docs and talk."""
+    rows = [
+        ("month-end invoice run", "Dalia", "nobody", "Chen, from the new billing runbook"),
+        ("tax-rate update", "Dalia", "nobody", "Chen and Bruno, after Dalia's talk on tax.py"),
+        ("failed-payment (dunning) retries", "Dalia", "nobody", "Chen (paired on dunning.py)"),
+        ("TLS certificate renewal", "Gopal", "nobody", "Freya, from the infra runbook"),
+        ("restore a database backup", "Gopal", "nobody", "Freya, rehearsed once on staging"),
+        ("rotate API signing keys", "Amara", "Bruno", "Bruno and Hiro"),
+    ]
+    return pd.DataFrame(rows, columns=["task", "done by", "without them, before",
+                                       "without them, after the plan"])

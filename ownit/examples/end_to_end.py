@@ -75,14 +75,25 @@ INCIDENT = Incident(
     end=pd.Timestamp("2024-06-11 12:05", tz="UTC"),
     first_complaint=pd.Timestamp("2024-06-11 11:47", tz="UTC"),
 )
+# A second, quieter problem the same morning: a bad feature-flag value makes a share of
+# checkouts fail with HTTP 500. The failures come back as fast as successes, so latency is calm.
+ERROR_SPELL = Incident(
+    start=pd.Timestamp("2024-06-11 09:40", tz="UTC"),
+    end=pd.Timestamp("2024-06-11 10:02", tz="UTC"),
+    first_complaint=pd.Timestamp("2024-06-11 09:58", tz="UTC"),
+)
+BASE_ERROR_RATE = 0.003
+SPELL_ERROR_RATE = 0.06
+ERROR_THRESHOLD_PCT = 2.0
 
 
 def requests_log(seed: int = SEED, hours: int = 6) -> pd.DataFrame:
-    """One row per request to a checkout API: ``minute`` (UTC) and ``latency_ms``.
+    """One row per request to a checkout API: ``minute`` (UTC), ``latency_ms`` and ``error``.
 
     Traffic follows a gentle daily curve (about 100 to 200 requests a minute); latencies are
     log-normal around 120 ms. During :data:`INCIDENT` a slow database replica makes a growing
-    share of requests wait an extra half second or more.
+    share of requests wait an extra half second or more. About 0.3% of requests fail at any
+    time, and 6% during :data:`ERROR_SPELL`.
     """
     rng = np.random.default_rng(seed)
     minutes = pd.date_range(DAY_START, periods=hours * 60, freq="min")
@@ -98,7 +109,11 @@ def requests_log(seed: int = SEED, hours: int = 6) -> pd.DataFrame:
     share_slow = np.where(in_incident, np.clip(elapsed * 4, 0.0, 1.0) * 0.12, 0.0)
     slow = rng.random(counts.sum()) < share_slow
     latency = latency + slow * rng.gamma(shape=6.0, scale=110.0, size=counts.sum())
-    return pd.DataFrame({"minute": minute, "latency_ms": latency.round(1)})
+    # Errors come from a generator of their own, so adding them left the latencies unchanged.
+    in_spell = (minute >= ERROR_SPELL.start) & (minute < ERROR_SPELL.end)
+    error_rate = np.where(in_spell, SPELL_ERROR_RATE, BASE_ERROR_RATE)
+    error = np.random.default_rng(seed + 2).random(counts.sum()) < error_rate
+    return pd.DataFrame({"minute": minute, "latency_ms": latency.round(1), "error": error})
 
 
 def latency_by_minute(seed: int = SEED, hours: int = 6) -> pd.DataFrame:
@@ -112,13 +127,24 @@ def latency_by_minute(seed: int = SEED, hours: int = 6) -> pd.DataFrame:
     })
 
 
-def first_alert(per_minute: pd.DataFrame, threshold_ms: float = THRESHOLD_MS,
-                for_minutes: int = 3) -> pd.Timestamp | None:
-    """The minute a rule "p99 over the threshold for N minutes in a row" fires, or None.
+def errors_by_minute(seed: int = SEED, hours: int = 6) -> pd.DataFrame:
+    """Per minute: ``requests``, ``errors`` and ``error_pct`` (failed requests, %)."""
+    grouped = requests_log(seed, hours).groupby("minute")["error"]
+    return pd.DataFrame({"requests": grouped.size(), "errors": grouped.sum(),
+                         "error_pct": (grouped.mean() * 100).round(2)})
 
-    Requiring a few minutes in a row keeps one unlucky minute from paging anyone at night.
+
+def first_alert(per_minute: pd.DataFrame, threshold_ms: float = THRESHOLD_MS,
+                for_minutes: int = 3, column: str = "p99_ms") -> pd.Timestamp | None:
+    """The minute a rule "``column`` over the threshold for N minutes in a row" fires, or None.
+
+    ``column`` is the p99 latency by default; ``"error_pct"`` makes it an error-rate alert (the
+    threshold is then a percentage). Requiring a few minutes in a row keeps one unlucky minute
+    from paging anyone at night.
     """
-    over = per_minute["p99_ms"] > threshold_ms
+    if column not in per_minute:
+        raise KeyError(f"No column {column!r} to alert on; the table has {list(per_minute)}.")
+    over = per_minute[column] > threshold_ms
     run = over.astype(int).groupby((~over).cumsum()).cumsum()
     fired = run[run >= for_minutes]
     return None if fired.empty else fired.index[0]
@@ -145,6 +171,28 @@ def plot_latency(per_minute: pd.DataFrame, threshold_ms: float = THRESHOLD_MS,
            ylabel="latency (ms)")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
     ax.legend(loc="upper left", fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def plot_errors(per_minute: pd.DataFrame, threshold_pct: float = ERROR_THRESHOLD_PCT,
+                alert_at: pd.Timestamp | None = None):
+    """Failed requests per minute (%), the error alert's threshold and the time it fires."""
+    fig, ax = plt.subplots(figsize=(10, 3.4))
+    times = per_minute.index.tz_convert(None)
+    ax.plot(times, per_minute["error_pct"], color="tab:red", linewidth=1.2,
+            label="failed requests per minute (%)")
+    ax.axhline(threshold_pct, color="black", linestyle="--", linewidth=1,
+               label=f"alert threshold ({threshold_pct:g}%)")
+    ax.axvspan(ERROR_SPELL.start.tz_convert(None), ERROR_SPELL.end.tz_convert(None),
+               color="0.85", label="bad flag value live")
+    if alert_at is not None:
+        ax.axvline(alert_at.tz_convert(None), color="tab:green", linewidth=1.5,
+                   label=f"error alert fires {alert_at:%H:%M}")
+    ax.set(title="Checkout API failed requests per minute, 11 June (UTC)", xlabel="time (UTC)",
+           ylabel="failed requests (%)")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
+    ax.legend(loc="upper right", fontsize="small")
     fig.tight_layout()
     return fig
 

@@ -292,3 +292,89 @@ def draft_action_items() -> pd.DataFrame:
         {"action": "Investigate connection usage",
          "type": "", "owner": "Chen", "priority": "P2", "bug": "OPS-415"},
     ])
+
+
+# -- beyond one root cause: contributing factors, the limits of the 5 Whys, the review meeting -----
+
+def contributing_factors() -> pd.DataFrame:
+    """What had to line up for the DB-overload incident, as a review would list it.
+
+    ``kind`` says what role a factor played (trigger, latent condition, detection, response);
+    ``chain_step`` is the step of the syllabus's 5 Whys chain that reaches it (0 when the chain
+    never does); ``known_at_the_time`` says whether the responders knew it during the incident.
+    """
+    rows = [
+        ("Marketing email to 400k customers, sent without telling engineering", "trigger", 0,
+         False, "big sends go on a shared launch calendar that on-call reads"),
+        ("Connection pool left at the library default (no cap per worker)", "latent", 4, True,
+         "pool size set explicitly in the service template"),
+        ("No load-testing checklist for launches", "latent", 5, True,
+         "load-testing checklist in the launch template"),
+        ("Database connection limit of 200, sized for last year's fleet", "latent", 0, True,
+         "review DB limits against fleet size each quarter"),
+        ("No alert on connections near the limit; the first page came from errors", "detection",
+         0, True, "alert at 80% of the connection limit for 5 minutes"),
+        ("DB team joined 9 minutes after the incident was declared, 12 after the page",
+         "response", 0, True, "page the DB team automatically on DB-limit alerts"),
+    ]
+    return pd.DataFrame(rows, columns=["factor", "kind", "chain_step", "known_at_the_time",
+                                       "what would change it"])
+
+
+def pool_settings() -> pd.DataFrame:
+    """The team's services and their connection pools, on the day before the incident.
+
+    Checkout was not the odd one out: most services ran the library default, and none of them had
+    ever come near the database limit. Only hindsight makes "we used the defaults" look careless.
+    """
+    rows = [("checkout", "default", 118, 200), ("search", "default", 64, 200),
+            ("accounts", "default", 41, 200), ("catalog", "default", 57, 200),
+            ("notifications", "default", 22, 200), ("payments", "capped at 20", 38, 200),
+            ("reviews", "default", 19, 200), ("wishlist", "default", 12, 200)]
+    return pd.DataFrame(rows, columns=["service", "pool setting", "peak connections last month",
+                                       "db limit"])
+
+
+REVIEW_AGENDA = [
+    (5, "ground rules", "facilitator", "why we are here (to learn how the system let this "
+     "happen), and that nobody is in trouble"),
+    (15, "timeline first", "scribe / incident commander", "walk the timeline; the room corrects "
+     "it and adds what each person saw and knew at each point"),
+    (15, "contributing factors", "facilitator, whole room", "what lined up: trigger, latent "
+     "conditions, detection, response; more than one answer is expected"),
+    (15, "action items", "facilitator, owners", "each one owned, prioritised, measurable, with a "
+     "ticket; owners agree in the room, not by email later"),
+    (10, "lessons and close", "facilitator", "what went well, what went wrong, where we got lucky; "
+     "who publishes the document, and when the tickets are looked at again"),
+]
+
+
+def review_agenda() -> pd.DataFrame:
+    """A one-hour post-mortem review meeting, part by part, with its running clock."""
+    frame = pd.DataFrame(REVIEW_AGENDA, columns=["minutes", "part", "led by", "what happens"])
+    frame.insert(0, "starts at", frame["minutes"].cumsum().shift(fill_value=0).astype(int))
+    return frame
+
+
+# Questions that put a person on the stand rather than the system.
+BLAMING_OPENERS = ("why did you", "why didn't you", "who ", "whose ")
+WHY_DID_NAME = re.compile(r"^(?i:why (?:did|didn't|did not|wasn't|was)) ([A-Z][a-z']+)\b")
+HINDSIGHT = re.compile(r"\bshould(?:n't| not)?(?: have|'ve)\b|\bshouldn't\b", re.IGNORECASE)
+
+
+def question_problems(question: str) -> str | None:
+    """Why a question for the review meeting would make people defensive, or None when it keeps
+    the focus on what the system showed and allowed."""
+    lowered = question.lower().strip()
+    if lowered.startswith(BLAMING_OPENERS):
+        return "asks for a culprit; ask what happened or what made sense at the time instead"
+    if HINDSIGHT.search(question):
+        return "hindsight: it judges a past decision by what we know now"
+    named = WHY_DID_NAME.match(question.strip())
+    if named and named.group(1).lower() not in NOT_NAMES:
+        return (f"puts a person ({named.group(1)!r}) on the stand; ask what made the choice "
+                "reasonable at the time")
+    who = names_a_person(question)
+    if who:
+        return f"puts a person ({who!r}) at the centre; ask about the system around them"
+    return None

@@ -68,7 +68,13 @@ def progress_message(table: pd.DataFrame) -> str:
 
 
 def plot_progress(table: pd.DataFrame):
-    """Bars per section: items in the bank (outline), answered right, right at the first try."""
+    """Bars per section: items in the bank (outline), answered right, right at the first try.
+
+    With nothing tried yet there is nothing to show: no figure is drawn and None is returned, so
+    a new learner sees the sentence of :func:`progress_message` instead of a chart of empty bars.
+    """
+    if int(table["tried"].sum()) == 0:
+        return None
     fig, ax = plt.subplots(figsize=(8, 3.8))
     ys = range(len(table))
     ax.barh(ys, table["items"], color="none", edgecolor="grey", label="items in the section")
@@ -77,11 +83,8 @@ def plot_progress(table: pd.DataFrame):
     ax.set_yticks(list(ys), table["title"])
     ax.invert_yaxis()
     ax.set_xlabel("quiz items")
-    if int(table["tried"].sum()) == 0:
-        ax.text(0.5, 0.5, "No answers recorded yet", transform=ax.transAxes, ha="center",
-                va="center", fontsize=12, color="dimgrey",
-                bbox={"facecolor": "white", "edgecolor": "lightgrey", "pad": 6})
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=8,
+    # Below the axis label, never on the bars.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=8,
               frameon=False)
     ax.set_title("Your quiz progress per section")
     fig.tight_layout()

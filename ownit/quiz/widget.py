@@ -1,7 +1,9 @@
 """One small ipywidgets renderer for every kind of quiz item.
 
-Feedback is given in words and an icon, never by colour alone; every control is a native widget
-that works from the keyboard (Tab to a control, arrows to choose, Enter or Space on Check).
+Feedback is given in words and an inline SVG icon (a tick, a cross or an i: shapes, never colour
+alone, and no emoji, which a browser without an emoji font paints as an empty box); every control
+is a native widget that works from the keyboard (Tab to a control, arrows to choose, Enter or Space
+on Check).
 Output goes into widgets through their APIs, never ``print``, so nbval sees stable cell output.
 """
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 import ipywidgets as widgets
 
 from ownit import progress
+from ownit.quiz.icons import icon
 
 CHOOSE = "— choose —"
 # Long option texts must wrap inside radio buttons and checkboxes instead of being cut off.
@@ -154,31 +157,31 @@ class Quiz(widgets.VBox):
                 return None
             chosen = by_id[answer]
             if chosen.get("correct"):
-                return Result(True, "✅ Correct.", [chosen["feedback"]])
-            return Result(False, "❌ Not quite.", [chosen["feedback"], "Try again."])
+                return Result(True, "Correct.", [chosen["feedback"]])
+            return Result(False, "Not quite.", [chosen["feedback"], "Try again."])
         if kind == "multiple":
             if not answer:
                 return None
             wrong = [o for o in self.item["options"]
                      if bool(o.get("correct")) != (o["id"] in answer)]
             if not wrong:
-                return Result(True, "✅ Correct: you found every right answer.",
+                return Result(True, "Correct: you found every right answer.",
                               [by_id[i]["feedback"] for i in answer])
-            return Result(False, f"❌ Not quite: {_count(len(wrong), 'option is', 'options are')}"
+            return Result(False, f"Not quite: {_count(len(wrong), 'option is', 'options are')}"
                           " set wrongly.",
                           [f"“{o['text']}”: {o['feedback']}" for o in wrong[:2]] + ["Try again."])
         if kind == "order":
             if any(v is None for v in answer):
                 return None
             if len(set(answer)) != len(answer):
-                return Result(False, "❌ Each step can be used once: one is chosen twice.",
+                return Result(False, "Each step can be used once: one is chosen twice.",
                               ["Try again."])
             want = [o["id"] for o in self.item["options"]]
             misplaced = [n for n, (a, w) in enumerate(zip(answer, want, strict=True), 1) if a != w]
             if not misplaced:
-                return Result(True, "✅ Correct: that is the order.", [])
+                return Result(True, "Correct: that is the order.", [])
             first = misplaced[0]
-            return Result(False, f"❌ Not quite: {len(want) - len(misplaced)} of {len(want)} "
+            return Result(False, f"Not quite: {len(want) - len(misplaced)} of {len(want)} "
                           f"steps are in the right place.",
                           [f"Look again at step {first}: {by_id[answer[first - 1]]['feedback']}",
                            "Try again."])
@@ -186,9 +189,9 @@ class Quiz(widgets.VBox):
             return None
         wrong = [by_id[i] for i, cat in answer.items() if by_id[i]["category"] != cat]
         if not wrong:
-            return Result(True, "✅ Correct: every statement is in the right category.", [])
+            return Result(True, "Correct: every statement is in the right category.", [])
         verb = "is" if len(wrong) == 1 else "are"
-        return Result(False, f"❌ Not quite: {len(wrong)} of {len(answer)} statements {verb} in "
+        return Result(False, f"Not quite: {len(wrong)} of {len(answer)} statements {verb} in "
                       "the wrong category.",
                       [f"“{o['text']}”: {o['feedback']}" for o in wrong[:2]] + ["Try again."])
 
@@ -196,7 +199,7 @@ class Quiz(widgets.VBox):
         answer = self.answer()
         result = self.judge(answer)
         if result is None:
-            self._show("ℹ️ Answer first: " + self._instructions().lower(), None)
+            self._show("Answer first: " + self._instructions().lower(), None)
             return None
         self.last_result = result
         if not result.correct:
@@ -218,7 +221,9 @@ class Quiz(widgets.VBox):
         self.feedback.remove_class("ownit-wrong")
         if correct is not None:
             self.feedback.add_class("ownit-correct" if correct else "ownit-wrong")
-        self.feedback.value = f'<div role="status" aria-live="polite">{html.escape(text)}</div>'
+        mark = icon("info" if correct is None else "correct" if correct else "wrong")
+        self.feedback.value = (f'<div role="status" aria-live="polite">{mark}'
+                               f'<span>{html.escape(text)}</span></div>')
 
     @property
     def feedback_text(self) -> str:

@@ -1,16 +1,43 @@
 """JupyterLab in a real browser: open a course notebook, run every cell, answer the quiz wrongly
-(with the mouse) and then rightly (with the keyboard alone), and read the feedback."""
+(with the mouse) and then rightly (with the keyboard alone), read the feedback, and look at the
+icon beside it: it must really paint in a browser that has no emoji font (as this one)."""
 
 from __future__ import annotations
 
+import io
 import sys
 import time
+
+from PIL import Image
 
 from browser.conftest import free_port, running, server_env, write_lab_settings
 from ownit.lab import lab_command
 
 WRONG = "It is QA's turn now"
 RIGHT = "The part of the job that matters to users is starting"
+# The icons' fill colours (ownit/quiz/icons.py) and the white of the mark drawn on them.
+FILL = {"wrong": (0xc6, 0x28, 0x28), "correct": (0x2e, 0x7d, 0x32)}
+WHITE = (255, 255, 255)
+
+
+def _share_near(image: Image.Image, colour: tuple[int, int, int], tolerance: int = 40) -> float:
+    counts = image.getcolors(image.width * image.height)  # [(count, (r, g, b)), ...]
+    near = sum(n for n, rgb in counts
+               if all(abs(a - b) <= tolerance for a, b in zip(rgb, colour, strict=True)))
+    return near / (image.width * image.height)
+
+
+def _assert_icon_painted(feedback, name: str, shot) -> None:
+    """The feedback's icon is an SVG with a size, and its pixels show the fill and the white mark
+    (an emoji without a font paints an empty box in the text colour instead)."""
+    svg = feedback.locator(f"svg.ownit-icon[data-icon={name}]")
+    box = svg.bounding_box()
+    assert box and box["width"] >= 10 and box["height"] >= 10, f"{name} icon has no size: {box}"
+    image = Image.open(io.BytesIO(svg.screenshot(path=shot))).convert("RGB")
+    colours = image.getcolors(image.width * image.height)
+    assert len(colours) > 2, f"{name} icon painted one flat colour"
+    assert _share_near(image, FILL[name]) > 0.3, f"{name} icon's fill did not paint"
+    assert _share_near(image, WHITE) > 0.05, f"{name} icon's mark did not paint"
 
 
 def test_lab_runs_the_start_notebook_and_the_quiz_answers(page, course_copy, tmp_path):
@@ -38,7 +65,10 @@ def test_lab_runs_the_start_notebook_and_the_quiz_answers(page, course_copy, tmp
         quiz.locator(".ownit-check").click()
         page.wait_for_function(
             "el => el.innerText.includes('Not quite')", arg=feedback.element_handle())
-        assert "❌" in feedback.inner_text() and "Try again" in feedback.inner_text()
+        text = feedback.inner_text()
+        assert text.startswith("Not quite") and "Try again" in text
+        _assert_icon_painted(feedback, "wrong", tmp_path / "icon-wrong.png")
+        feedback.screenshot(path=tmp_path / "feedback-wrong.png")  # for a person to look at
 
         # Now with keys: Space chooses the focused option, Enter on the focused Check checks.
         assert RIGHT in quiz.locator("label").filter(has=page.locator("input")).nth(1) \
@@ -49,7 +79,10 @@ def test_lab_runs_the_start_notebook_and_the_quiz_answers(page, course_copy, tmp
         page.keyboard.press("Enter")
         page.wait_for_function(
             "el => el.innerText.includes('Correct')", arg=feedback.element_handle())
-        assert "✅" in feedback.inner_text()
+        assert feedback.inner_text().startswith("Correct")
+        _assert_icon_painted(feedback, "correct", tmp_path / "icon-correct.png")
+        feedback.screenshot(path=tmp_path / "feedback-correct.png")
         assert "Why:" in quiz.inner_text(), "the explanation follows a right answer"
+        quiz.screenshot(path=tmp_path / "quiz.png")
     assert (home / "progress.json").exists(), "the kernel recorded both attempts"
     assert time.monotonic() - began < 60

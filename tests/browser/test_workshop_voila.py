@@ -1,9 +1,11 @@
 """``ownit workshop`` in a real browser: Voila lists only the workshop pages, shows no code, and
-a drill scenario plays to the end and shows its debrief with the score."""
+a drill scenario plays to the end (its model play, investigation included) and shows its debrief
+with the full score and icons that render without an emoji font."""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 
@@ -11,13 +13,25 @@ from browser.conftest import free_port, running, server_env
 from conftest import ROOT
 
 SCENARIO = "bad_deploy"
+# Pictographs and the emoji variation selector: empty boxes in a Chromium without an emoji font.
+EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F]")
 
 
-def _labels() -> list[str]:
-    from ownit.drill import ACTIONS
+def _labels() -> tuple[str, list[str], int]:
+    from ownit.drill import ACTIONS, Drill, score
 
     scenario = json.loads((ROOT / "course" / "drills" / f"{SCENARIO}.json").read_text())
-    return scenario["title"], [ACTIONS[a].label for a in scenario["model_play"]]
+    model = Drill(scenario)
+    model.play(scenario["model_play"])
+    return (scenario["title"], [ACTIONS[a].label for a in scenario["model_play"]],
+            score(model).max_total)
+
+
+def _icons_are_drawn(locator) -> None:
+    icons = locator.locator("svg.ownit-icon")
+    assert icons.count() > 0
+    box = icons.first.bounding_box()
+    assert box is not None and box["width"] > 4 and box["height"] > 4, box
 
 
 def test_workshop_plays_a_drill_to_its_debrief(page, course_copy, tmp_path):
@@ -25,7 +39,7 @@ def test_workshop_plays_a_drill_to_its_debrief(page, course_copy, tmp_path):
     port = free_port()
     args = [sys.executable, "-m", "ownit.cli", "workshop", "--port", str(port), "--no-browser"]
     base = f"http://127.0.0.1:{port}"
-    title, moves = _labels()
+    title, moves, most = _labels()
     with running(args, env=server_env(course_copy, tmp_path / "home"), cwd=course_copy,
                  ready_url=f"{base}/voila/static/voila.js", log=tmp_path / "voila.log"):
         page.goto(base + "/")
@@ -40,16 +54,22 @@ def test_workshop_plays_a_drill_to_its_debrief(page, course_copy, tmp_path):
         drill = page.locator(".ownit-drill").first
         feedback = drill.locator(".ownit-drill-feedback")
         feedback.get_by_text("You have been paged").wait_for()
+        _icons_are_drawn(feedback)
         for label in moves:
             before = feedback.inner_text()
             drill.locator(".ownit-drill-action", has_text=label).click()
             page.wait_for_function("([el, old]) => el.innerText !== old",
                                    arg=[feedback.element_handle(), before])
         score = drill.locator(".ownit-drill-score")
-        score.get_by_text("Score: 100 / 100").wait_for()
+        score.get_by_text(f"Score: {most} / {most}.").wait_for()
+        page.screenshot(path=tmp_path / "debrief.png", full_page=True)  # to look at on a failure
         debrief = drill.locator(".ownit-drill-debrief")
         assert debrief.is_visible()
         assert "Post-mortem draft" in debrief.inner_text()
-        assert "Time to mitigate" in score.inner_text()
+        assert "Time to a lasting mitigation" in score.inner_text()
+        assert "Root cause found" in score.inner_text()
+        _icons_are_drawn(score)
+        _icons_are_drawn(debrief)
+        assert not EMOJI.search(drill.inner_text()), EMOJI.findall(drill.inner_text())
         assert "from ownit.drill import" not in page.content(), "Voila must not show code"
     assert time.monotonic() - began < 60
