@@ -86,7 +86,7 @@ def test_builder_is_a_thin_layer_over_the_checker():
     assert "Ask why once more" in builder.report.value
     for question, answer in pm.DB_OVERLOAD_CHAIN[2:]:
         found = builder.add(question, answer)
-    assert found == [] and "✅" in builder.report.value
+    assert found == [] and 'data-icon="correct"' in builder.report.value
     assert builder.question.value == "Why: We don't have a load testing checklist?"
     builder.reset()
     assert builder.steps == [] and "No whys yet" in builder.report.value

@@ -16,6 +16,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ownit.quiz.icons import icon
+
 SEED = 303
 START = pd.Timestamp("2025-03-11T13:30:00Z")
 
@@ -184,10 +186,10 @@ class WhysBuilder:
     def _render(self) -> list[Finding]:
         findings = check_chain(self.problem.value, self.steps) if self.steps else []
         lines = [f"<li>{html.escape(q)} <b>{html.escape(a)}</b></li>" for q, a in self.steps]
-        notes = [f"<li>⚠️ {html.escape(f.message)}</li>" for f in findings]
+        notes = [f"<li>{icon('wrong')}Check: {html.escape(f.message)}</li>" for f in findings]
         if self.steps and not findings:
-            notes = ["<li>✅ Linked, blameless, and it ends at something the team can change."
-                     "</li>"]
+            notes = [f"<li>{icon('correct')}Linked, blameless, and it ends at something the "
+                     "team can change.</li>"]
         self.report.value = (f"<ol>{''.join(lines)}</ol><ul>{''.join(notes)}</ul>"
                              if self.steps else "<p><i>No whys yet.</i></p>")
         return findings
