@@ -144,6 +144,7 @@ class _Split(ast.NodeTransformer):
                 and len(node.args) >= 2):
             return node
         site = {"site": len(self.sites), "kind": "expect", "hint": "This check did not pass.",
+                "hidden": node.lineno in self.hidden,
                 "rel_tol": REL_TOL, "abs_tol": ABS_TOL, "literal": True}
         try:
             site["expected"] = ast.literal_eval(node.args[1])
@@ -265,6 +266,17 @@ def _from_error(error: dict, sites: list[dict], source: str) -> str:
                                                            else "")
 
 
+def _raised_in_check(name, site: dict, source: str) -> str:
+    """The hint when learner code raised while an ``expect`` evaluated its value."""
+    if str(name) == "NotImplementedError":
+        return "Not done yet: the answer cell still raises NotImplementedError."
+    if site.get("hidden"):
+        topic = _topic(source)
+        return (f"Your code raised {raised(name)} on the hidden tests' input. "
+                f"They check: {topic or site['hint']}.")
+    return f"Your code raised {raised(name)} in this check. {site['hint']}"
+
+
 def judge_cell(cell, sites: list[dict], source: str = "",
                stop: tuple[str, str] | None = None) -> NotebookNode | None:
     """None when the test cell passed, else the one error output that explains why.
@@ -291,8 +303,7 @@ def judge_cell(cell, sites: list[dict], source: str = "",
             break  # the cell stopped before this check: the error below says why
         for record in found:
             if "error" in record:
-                return _error("AssertionError", f"Your code raised {raised(record['error'])} "
-                              f"in this check. {site['hint']}")
+                return _error("AssertionError", _raised_in_check(record["error"], site, source))
             if not same(record["value"], site["expected"], rel_tol=site["rel_tol"],
                         abs_tol=site["abs_tol"]):
                 return _error("AssertionError", site["hint"])
