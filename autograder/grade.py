@@ -75,6 +75,9 @@ def _precheck(prepared: Prepared, sub: Submission,
     names = prepared.notebook_names()
     if not notebooks:
         return None, "no notebook in the submission"
+    if sub.folder.is_symlink() or any(nb.is_symlink() for nb in notebooks):
+        return None, ("the submission is a symbolic link, not a file of its own; copy the "
+                      "student's files in and grade again")
     for nb in notebooks:
         size = nb.stat().st_size
         if size > MAX_NOTEBOOK_BYTES:
