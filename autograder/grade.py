@@ -28,12 +28,14 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from autograder import report
 from autograder.grading import GradingFailed, Part, SubmissionResult, grade_submission
+from autograder.lms import LmsError, read_roster
+from autograder.lms import kind as lms_kind
 from autograder.prepared import Prepared, UnknownAssignment, prepare
 from autograder.release import _generate, assignment_ids
 from autograder.safe import spreadsheet_safe
 from autograder.sandbox import ensure_available
 from autograder.settings import AUTOGRADED_DIRECTORY, GRADEBOOK, Limits
-from autograder.submissions import Submission, discover
+from autograder.submissions import Submission, discover, unzip
 
 COLUMNS = ["student_id", "assignment_id", "score", "max_score", "status", "detail"]
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
@@ -284,6 +286,22 @@ def _parse_time(text: str | None) -> float | None:
         return None
 
 
+def _unpacked(submitted: Path, dest: Path) -> Path:
+    """SUBMITTED may be an LMS's download archive itself: unpacked safely, then read."""
+    if not submitted.is_file():
+        return submitted
+    if submitted.suffix.lower() != ".zip":
+        raise LmsError(f"{submitted} is a file: give the folder of submissions, or the LMS's "
+                       "download archive (.zip)")
+    dest.mkdir(parents=True, exist_ok=True)
+    problem = unzip(submitted, dest)
+    if problem:
+        raise LmsError(problem)
+    entries = [p for p in dest.iterdir() if not p.name.startswith((".", "__MACOSX"))]
+    return entries[0] if len(entries) == 1 and entries[0].is_dir() and \
+        lms_kind(entries[0]) else dest
+
+
 def _prepare_all(root: Path, aids: set[str]) -> tuple[dict[str, Prepared], dict[str, str]]:
     """Generate each assignment once; one that cannot be generated is a problem for its
     submissions' rows, never a stop for the others."""
@@ -301,7 +319,8 @@ def _prepare_all(root: Path, aids: set[str]) -> tuple[dict[str, Prepared], dict[
 
 def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
           assignment: str | None = None, force: bool = False, quiet: bool = False,
-          sandbox: bool = True, limits: Limits | None = None) -> GradeRun:
+          sandbox: bool = True, limits: Limits | None = None,
+          roster: Path | None = None) -> GradeRun:
     """Grade every submission under ``submitted`` into ``out``, in five stages: discover (what
     was submitted, one per student and assignment), plan (prepare assignments, pre-check, skip
     what is unchanged), run (workers grade and render), record (gradebook, autograded notebooks
@@ -325,7 +344,13 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
     run = GradeRun()
 
     # discover
-    found, notes = _one_per_student(discover(submitted, wanted, work_root / "staging"))
+    submitted = _unpacked(submitted, work_root / "download")
+    found, notes = _one_per_student(discover(submitted, wanted, work_root / "staging",
+                                             read_roster(roster)))
+    for sub in found:
+        if sub.note:
+            key = f"{sub.student}/{sub.assignment}"
+            notes[key] = f"{sub.note}; {notes[key]}" if key in notes else sub.note
     # plan
     prepared, unprepared = _prepare_all(root, {s.assignment for s in found
                                                if s.assignment in known})

@@ -1,4 +1,5 @@
-"""Finding submissions: nbgrader's folder layout, or one zip archive per student (LMS download).
+"""Finding submissions: nbgrader's folder layout, one zip archive per student, or a Canvas or
+Moodle download as it comes (:mod:`autograder.lms`).
 
 ``SUBMITTED/<student_id>/<assignment_id>/<notebook>.ipynb`` is read in place. A file
 ``SUBMITTED/<student_id>.zip`` may hold ``<assignment_id>/<notebook>.ipynb`` (at any depth) or a
@@ -28,6 +29,7 @@ class Submission:
     problem: str | None = None
     origin: str = ""  # where it was found, in words, for the instructor
     timestamp: str | None = None  # nbgrader's timestamp.txt, when the submission has one
+    note: str | None = None  # what the row's detail should add (an LMS's late marker, say)
 
 
 def id_problem(name: str) -> str | None:
@@ -59,7 +61,7 @@ def _timestamp(folder: Path) -> str | None:
         return None
 
 
-def _unzip(archive: Path, dest: Path) -> str | None:
+def unzip(archive: Path, dest: Path) -> str | None:
     """Unpack safely; return a problem in words, or None."""
     try:
         with zipfile.ZipFile(archive) as zf:
@@ -85,7 +87,7 @@ def _from_archive(archive: Path, dest: Path, student: str,
     one = assignments[0] if len(assignments) == 1 else "?"
     shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
-    problem = _unzip(archive, dest)
+    problem = unzip(archive, dest)
     if problem:
         return [Submission(student, one, None, problem, origin)]
     notebooks = [p for p in dest.rglob("*.ipynb")
@@ -105,7 +107,24 @@ def _from_archive(archive: Path, dest: Path, student: str,
             for aid, folder in sorted(found.items())]
 
 
-def discover(submitted: Path, assignments: list[str], staging: Path) -> list[Submission]:
+def _from_lms(submitted: Path, label: str, assignments: list[str], staging: Path,
+              roster: dict[str, str]) -> list[Submission]:
+    from autograder import lms
+
+    found = []
+    for entry in lms.stage(submitted, label, assignments, staging, roster):
+        problem = entry.get("problem") or id_problem(entry["student"])
+        if entry.get("problem") is None and problem:
+            problem = f"{entry['student']!a} cannot be a student id: {problem}"
+        found.append(Submission(entry["student"] if not problem else shown_id(entry["student"]),
+                                entry["assignment"], None if problem else entry["folder"],
+                                problem, f"the {label.title()} download",
+                                note=entry.get("note")))
+    return sorted(found, key=lambda s: (s.student, s.assignment))
+
+
+def discover(submitted: Path, assignments: list[str], staging: Path,
+             roster: dict[str, str] | None = None) -> list[Submission]:
     """Every (student, assignment) submission under ``submitted``, sorted.
 
     Every entry that could be a submission ends as one: a folder or an archive per student, or,
@@ -113,6 +132,11 @@ def discover(submitted: Path, assignments: list[str], staging: Path) -> list[Sub
     assignment), a Submission with its problem. Archives unpack into numbered staging folders:
     no staging path is ever built from an id, so no id can reach another student's files.
     """
+    from autograder import lms
+
+    label = lms.kind(submitted)
+    if label is not None:
+        return _from_lms(submitted, label, assignments, staging, roster or {})
     found: list[Submission] = []
     one = assignments[0] if len(assignments) == 1 else "?"
     for number, entry in enumerate(sorted(submitted.iterdir())):

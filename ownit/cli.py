@@ -93,24 +93,31 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_grade(args: argparse.Namespace) -> int:
     from autograder.grade import BrokenConfig, grade
+    from autograder.lms import LmsError
     from autograder.prepared import UnknownAssignment
     from autograder.sandbox import SandboxUnavailable
 
-    if not args.submitted.is_dir():
-        print(f"ownit grade: {args.submitted} is not a folder. Give the folder that holds "
-              "<student_id>/<assignment_id>/<notebook>.ipynb or <student_id>.zip files.",
-              file=sys.stderr)
+    if not (args.submitted.is_dir() or (args.submitted.is_file()
+                                        and args.submitted.suffix.lower() == ".zip")):
+        print(f"ownit grade: {args.submitted} is not a folder or a .zip. Give the folder that "
+              "holds <student_id>/<assignment_id>/<notebook>.ipynb or <student_id>.zip files, "
+              "or a Canvas or Moodle download (its folder or its .zip).", file=sys.stderr)
+        return EXIT_USAGE
+    if args.roster is not None and not args.roster.is_file():
+        print(f"ownit grade: the roster {args.roster} does not exist. Give a CSV with the "
+              "columns lms_id,student_id.", file=sys.stderr)
         return EXIT_USAGE
     if args.workers is not None and args.workers < 1:
         print("ownit grade: --workers must be 1 or more.", file=sys.stderr)
         return EXIT_USAGE
     try:
         run = grade(course_root(), args.submitted, args.out, workers=args.workers,
-                    assignment=args.assignment, force=args.force, sandbox=not args.no_sandbox)
+                    assignment=args.assignment, force=args.force, sandbox=not args.no_sandbox,
+                    roster=args.roster)
     except UnknownAssignment as exc:
         print(f"ownit grade: no assignment {exc.args[0]!r} in solutions/.", file=sys.stderr)
         return EXIT_USAGE
-    except (SandboxUnavailable, BrokenConfig) as exc:
+    except (SandboxUnavailable, BrokenConfig, LmsError) as exc:
         print(f"ownit grade: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(f"{len(run.rows)} submissions: {run.graded} graded now, {run.reused} unchanged since "
@@ -153,7 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     release.set_defaults(run=_cmd_release)
 
     grade = sub.add_parser("grade", help="grade a folder of submissions (instructors)",
-                           description="Grade SUBMITTED/<student>/<assignment>/<notebook>.ipynb.")
+                           description="Grade SUBMITTED/<student>/<assignment>/<notebook>.ipynb, "
+                                       "<student>.zip archives, or a Canvas or Moodle download.")
     grade.add_argument("submitted", type=Path, metavar="SUBMITTED")
     grade.add_argument("--out", type=Path, required=True, metavar="OUT")
     grade.add_argument("--workers", type=int, default=None, metavar="N",
@@ -162,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="grade only this assignment")
     grade.add_argument("--force", action="store_true",
                        help="grade every submission again, even unchanged ones")
+    grade.add_argument("--roster", type=Path, default=None, metavar="CSV",
+                       help="map an LMS download's user ids to course ids (columns "
+                            "lms_id,student_id)")
     grade.add_argument("--no-sandbox", action="store_true",
                        help="run student code without isolation (only for code you trust)")
     grade.set_defaults(run=_cmd_grade)
