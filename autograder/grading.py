@@ -35,7 +35,7 @@ from autograder.settings import (
 # harmless (see docs) and would bury the learner's report.
 warnings.filterwarnings("ignore", message=".*not in session.*")
 
-HINT_LIMIT = 300
+HINT_LIMIT = 700  # up to three failed checks of one part, each with its hint
 
 
 @dataclass

@@ -292,6 +292,12 @@ def judge_cell(cell, sites: list[dict], source: str = "",
     by_site: dict[int, list[dict]] = {}
     for record in _records(cell):
         by_site.setdefault(record["site"], []).append(record)
+    # Every check of the cell reports (the kernel only reports, it never raises on a wrong
+    # value), so every failed check can be named, not only the first: a learner fixing a part
+    # sees all that is wrong with it at once. The score is the same as nbgrader's (any failure
+    # fails the cell).
+    failed: list[str] = []
+    stopped = False
     for site in sites:
         if site.get("kind") == "assert":
             continue  # asserts are judged by the error they raise, below
@@ -300,24 +306,31 @@ def judge_cell(cell, sites: list[dict], source: str = "",
             return _error("AssertionError", "This check cannot be judged safely (its expected "
                           "value is not a literal): tell your instructor.")
         if not found:
-            break  # the cell stopped before this check: the error below says why
+            stopped = True  # the cell stopped before this check: the error below says why
+            break
         for record in found:
             if "error" in record:
-                return _error("AssertionError", _raised_in_check(record["error"], site, source))
-            if not same(record["value"], site["expected"], rel_tol=site["rel_tol"],
-                        abs_tol=site["abs_tol"]):
-                return _error("AssertionError", site["hint"])
-    else:
-        if errors:
-            return _error("AssertionError", _from_error(errors[-1], sites, source))
-        if stderr:
-            # nbgrader scores a test cell that wrote to stderr as failed; so do we, and say so.
-            return _error("AssertionError", "Your code wrote to stderr while the tests ran (a "
-                          "warning?): that counts as a failure. Run the tests and read it.")
-        return None
+                failed.append(_raised_in_check(record["error"], site, source))
+            elif not same(record["value"], site["expected"], rel_tol=site["rel_tol"],
+                          abs_tol=site["abs_tol"]):
+                failed.append(site["hint"])
     if errors:
-        return _error("AssertionError", _from_error(errors[-1], sites, source))
-    return _error("AssertionError", "The tests stopped before every check ran.")
+        failed.append(_from_error(errors[-1], sites, source))
+    elif stopped:
+        failed.append("The tests stopped before every check ran.")
+    elif stderr and not failed:
+        # nbgrader scores a test cell that wrote to stderr as failed; so do we, and say so.
+        failed.append("Your code wrote to stderr while the tests ran (a warning?): that counts "
+                      "as a failure. Run the tests and read it.")
+    if not failed:
+        return None
+    unique = list(dict.fromkeys(failed))
+    if len(unique) == 1:
+        return _error("AssertionError", unique[0])
+    shown = unique[:MAX_FAILURES_SHOWN]
+    more = len(unique) - len(shown)
+    return _error("AssertionError", f"{len(unique)} checks failed: " + " | ".join(shown)
+                  + (f" | and {more} more" if more else ""))
 
 
 class JudgeExpectations(NbGraderPreprocessor):
@@ -336,6 +349,7 @@ class JudgeExpectations(NbGraderPreprocessor):
         return nb, resources
 
 
+MAX_FAILURES_SHOWN = 3
 OUTPUT_MESSAGES = {"stream", "display_data", "update_display_data", "execute_result", "error"}
 _DEFAULT_LIMITS = Limits()
 
