@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from autograder import report
+from autograder import privacy, report
 from autograder.grading import GradingFailed, Part, SubmissionResult, grade_submission
 from autograder.lms import LmsError, read_roster
 from autograder.lms import kind as lms_kind
@@ -320,7 +320,7 @@ def _prepare_all(root: Path, aids: set[str]) -> tuple[dict[str, Prepared], dict[
 def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
           assignment: str | None = None, force: bool = False, quiet: bool = False,
           sandbox: bool = True, limits: Limits | None = None,
-          roster: Path | None = None) -> GradeRun:
+          roster: Path | None = None, pseudonymise: bool = False) -> GradeRun:
     """Grade every submission under ``submitted`` into ``out``, in five stages: discover (what
     was submitted, one per student and assignment), plan (prepare assignments, pre-check, skip
     what is unchanged), run (workers grade and render), record (gradebook, autograded notebooks
@@ -381,6 +381,7 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
             state[key] = {"fingerprint": None, "row": rows[key]}
 
     # run and record
+    key = privacy.load_key(privacy.key_path(root)) if pseudonymise else b""
     progress = Progress(len(jobs), stream=open(os.devnull, "w") if quiet else sys.stderr)
     workers = max(1, workers or os.cpu_count() or 1)
     # Biggest notebooks first, so that no long job is left alone at the end of the run.
@@ -411,7 +412,8 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
                 state[job.key] = {"fingerprint": job.fingerprint, "row": rows[job.key]}
             write_atomic(state_path, json.dumps(state, indent=1, sort_keys=True))
             shutil.rmtree(job.scratch, ignore_errors=True)
-            progress.step(job.key)
+            progress.step(f"{privacy.pseudonym(key, sub.student)}/{sub.assignment}"
+                          if pseudonymise else job.key)
     write_atomic(state_path, json.dumps(state, indent=1, sort_keys=True))
 
     # export: every row afresh, so manual points given in formgrader since the last run count.
@@ -433,12 +435,17 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
         rows[key] = _error_row(student, aid, "no result was recorded (a bug: please report it)")
     run.rows = [rows[k] for k in sorted(rows)]
     run.errors = sum(r["status"] == "error" for r in run.rows)
-    write_atomic(out / "grades.csv", _csv(run.rows, COLUMNS))
-    write_atomic(out / "gradebook.csv", _wide(run.rows, sorted({r["assignment_id"]
-                                                                 for r in run.rows})))
     parts = {tuple(k.split("/", 1)): v.get("parts", []) for k, v in state.items()
              if k.split("/", 1)[1] in wanted}
-    write_atomic(out / "report.html", report.render(run.rows, parts))
+    shared = run.rows
+    if pseudonymise:
+        key = privacy.load_key(privacy.key_path(root))
+        shared = privacy.pseudonymise_rows(run.rows, key)
+        parts = {(privacy.pseudonym(key, s), a): v for (s, a), v in parts.items()}
+    write_atomic(out / "grades.csv", _csv(shared, COLUMNS))
+    write_atomic(out / "gradebook.csv", _wide(shared, sorted({r["assignment_id"]
+                                                               for r in shared})))
+    write_atomic(out / "report.html", report.render(shared, parts))
     shutil.rmtree(work_root, ignore_errors=True)
     run.seconds = time.monotonic() - started
     return run

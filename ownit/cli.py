@@ -113,7 +113,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     try:
         run = grade(course_root(), args.submitted, args.out, workers=args.workers,
                     assignment=args.assignment, force=args.force, sandbox=not args.no_sandbox,
-                    roster=args.roster)
+                    roster=args.roster, pseudonymise=args.pseudonymise)
     except UnknownAssignment as exc:
         print(f"ownit grade: no assignment {exc.args[0]!r} in solutions/.", file=sys.stderr)
         return EXIT_USAGE
@@ -173,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--roster", type=Path, default=None, metavar="CSV",
                        help="map an LMS download's user ids to course ids (columns "
                             "lms_id,student_id)")
+    grade.add_argument("--pseudonymise", action="store_true",
+                       help="grades.csv, gradebook.csv and report.html name students by stable "
+                            "pseudonyms (the key stays in .ownit-private/; see docs/privacy.md)")
     grade.add_argument("--no-sandbox", action="store_true",
                        help="run student code without isolation (only for code you trust)")
     grade.set_defaults(run=_cmd_grade)
