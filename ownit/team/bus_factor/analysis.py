@@ -11,11 +11,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ownit.team.bus_factor.aliases import AliasSuggestion, suggest_aliases
-from ownit.team.bus_factor.authorship import (Authorship, AuthorshipLedger, Developer,
-                                              file_authors)
+from ownit.team.bus_factor.authorship import Authorship, AuthorshipLedger, Developer, file_authors
 from ownit.team.bus_factor.file_rules import FileRule, FileSelection
-from ownit.team.bus_factor.git_history import (GitRepository, RepositoryError, check_alias_file,
-                                               parse_until)
+from ownit.team.bus_factor.git_history import (
+    GitRepository,
+    RepositoryError,
+    check_alias_file,
+    parse_until,
+)
 from ownit.team.bus_factor.truck_factor import GreedyWalk, greedy_walk
 
 # Show a progress bar only when the history is long enough to wait for.

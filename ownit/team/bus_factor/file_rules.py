@@ -39,6 +39,7 @@ DEFAULT_RULES: tuple[FileRule, ...] = (
         "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
         "poetry.lock", "Pipfile.lock", "uv.lock", "pdm.lock", "Cargo.lock", "Gemfile.lock",
         "composer.lock", "go.sum", "mix.lock", "pubspec.lock", "Podfile.lock", "*.lock")),
+    FileRule("git metadata", (".mailmap", ".gitattributes", ".gitignore", ".gitmodules")),
     FileRule("binary or media", (
         "*.png", "*.jpg", "*.jpeg", "*.gif", "*.ico", "*.bmp", "*.webp", "*.pdf", "*.zip",
         "*.gz", "*.tgz", "*.jar", "*.woff", "*.woff2", "*.ttf", "*.eot", "*.otf", "*.mp3",

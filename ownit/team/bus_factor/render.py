@@ -96,8 +96,8 @@ def as_text(report: BusFactorReport) -> str:
         + (f", the last commit up to --until {report.until.isoformat()})" if report.until
            else ", HEAD)"),
         f"  {_count(report.commits_read, 'commit')} read (merges skipped), "
-        f"{_count(len(report.developers), 'person', 'people')}, {total} files counted, {sum(report.left_out.values())} left out by the rules "
-        "below.",
+        f"{_count(len(report.developers), 'person', 'people')}, {total} files counted, "
+        f"{sum(report.left_out.values())} left out by the rules below.",
         "",
     ]
     if walk.orphaned_at_start * 2 > total:
@@ -159,7 +159,7 @@ def as_text(report: BusFactorReport) -> str:
                  "more out with --exclude GLOB):")
     for rule in report.rules:
         count = report.left_out.get(rule.kind, 0)
-        lines.append(f"  {rule.kind} ({count} files): {' '.join(rule.patterns)}")
+        lines.append(f"  {rule.kind} ({_count(count, 'file')}): {' '.join(rule.patterns)}")
     if report.include:
         lines.append(f"  --include, kept whatever the rules say: {' '.join(report.include)}")
     return "\n".join(lines) + "\n"
