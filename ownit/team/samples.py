@@ -29,8 +29,10 @@ def _data(payload: bytes) -> bytes:
 
 def fast_import_stream(*, commits: int = 400, files_per_folder: int = 8, seed: int = 404,
                        people: tuple[tuple[str, str], ...] = PEOPLE,
-                       folders: tuple[str, ...] = FOLDERS) -> Iterator[bytes]:
-    """The history as a ``git fast-import`` stream on ``refs/heads/main``, one chunk a commit."""
+                       folders: tuple[str, ...] = FOLDERS,
+                       rename_every: int = 0) -> Iterator[bytes]:
+    """The history as a ``git fast-import`` stream on ``refs/heads/main``, one chunk a commit.
+    ``rename_every`` > 0 also renames a random file every that many commits."""
     rng = random.Random(seed)
     owners = {folder: people[i % len(people)] for i, folder in enumerate(folders)}
     live: list[str] = []
@@ -57,12 +59,19 @@ def fast_import_stream(*, commits: int = 400, files_per_folder: int = 8, seed: i
         for path in targets:
             body = f"# {path}\nVERSION = {n}\n".encode() + b"x = 1\n" * rng.randint(1, 30)
             ops.append(b"M 100644 inline " + path.encode() + b"\n" + _data(body))
-        if n == commits // 2 and "api/module_001.py" in live:
-            ops.append(b"R api/module_001.py api/routes.py\n")
-            live[live.index("api/module_001.py")] = "api/routes.py"
-        if n == commits * 3 // 4 and "notify/module_002.py" in live:
-            ops.append(b"D notify/module_002.py\n")
-            live.remove("notify/module_002.py")
+        renamed, deleted = f"{folders[1]}/module_001.py", f"{folders[-1]}/module_002.py"
+        if n == commits // 2 and renamed in live:
+            ops.append(f"R {renamed} {folders[1]}/routes.py\n".encode())
+            live[live.index(renamed)] = f"{folders[1]}/routes.py"
+        if n == commits * 3 // 4 and deleted in live:
+            ops.append(f"D {deleted}\n".encode())
+            live.remove(deleted)
+        if rename_every and n % rename_every == 0 and live:
+            old = rng.choice([p for p in live if p not in targets] or live)
+            new = f"{old.rsplit('.', 1)[0]}_r{n}.py"
+            if old not in targets:
+                ops.append(f"R {old} {new}\n".encode())
+                live[live.index(old)] = new
         who = f"{name} <{email}> {when} +0000".encode()
         head = [b"commit refs/heads/main\n", b"mark :%d\n" % n, b"author " + who + b"\n",
                 b"committer " + who + b"\n", _data(f"change {n} in {folder}".encode())]

@@ -1,0 +1,75 @@
+"""Speed and memory of ``ownit bus-factor`` on long histories.
+
+Builds repositories of 10,000 and 50,000 commits with ``git fast-import`` (the seeded
+generator of ``ownit/team/samples.py``: 60 people, 40 folders of 50 files, each folder with a
+main owner, a file renamed every 250 commits) in a temporary folder, runs
+``ownit bus-factor REPO --json`` on each, and prints the wall time and the peak resident memory
+of the largest process (ownit or the git it starts), read with
+``resource.getrusage(RUSAGE_CHILDREN)`` in a fresh measuring process. The target is under a
+minute for 50,000 commits, with memory that does not grow with the number of commits (one
+streaming ``git log``, per-file state only).
+
+Measured on the project's 2-core build machine (shared with other jobs), 2026-12-01:
+    RESULT_PLACEHOLDER
+
+Run: ``.venv/bin/python benchmarks/bus_factor_speed.py [--commits 10000 50000]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ownit.team.samples import build_repository
+
+PEOPLE = tuple((f"Developer {n:02d}", f"dev{n:02d}@example.org") for n in range(60))
+FOLDERS = tuple(f"service_{n:02d}" for n in range(40))
+
+
+def measure(repo: str) -> None:
+    """In a fresh process: run the command once, print seconds and peak RSS as JSON."""
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "ownit.cli", "bus-factor", repo, "--json"],
+                            capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"ownit bus-factor failed: {result.stderr}")
+    report = json.loads(result.stdout)
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    print(json.dumps({"seconds": seconds, "peak_mib": peak_kib / 1024,
+                      "commits": report["commits_read"], "files": report["files_considered"],
+                      "truck_factor": report["truck_factor"]}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--commits", type=int, nargs="+", default=[10_000, 50_000])
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        measure(args.measure)
+        return
+    with tempfile.TemporaryDirectory(prefix="ownit-bench-") as scratch:
+        print(f"{'commits':>8} {'build (s)':>10} {'bus-factor (s)':>15} {'peak RSS (MiB)':>15}"
+              f" {'files':>6} {'TF':>3}")
+        for commits in args.commits:
+            repo = Path(scratch) / f"repo-{commits}"
+            start = time.perf_counter()
+            build_repository(repo, bare=True, commits=commits, files_per_folder=50,
+                             people=PEOPLE, folders=FOLDERS, seed=2016, rename_every=250)
+            built = time.perf_counter() - start
+            out = subprocess.run([sys.executable, __file__, "--measure", str(repo)],
+                                 capture_output=True, text=True, check=True).stdout
+            row = json.loads(out)
+            print(f"{row['commits']:>8} {built:>10.1f} {row['seconds']:>15.1f} "
+                  f"{row['peak_mib']:>15.1f} {row['files']:>6} {row['truck_factor']:>3}")
+
+
+if __name__ == "__main__":
+    main()
