@@ -1,5 +1,6 @@
-"""A made-up team's git history, built with ``git fast-import`` from a seeded generator: for the
-"try it on your team" cells of the course, and (scaled up) for the speed benchmark.
+"""Samples for the "try it on your team" cells of the course: a made-up team's git history,
+built with ``git fast-import`` from a seeded generator (scaled up, also the speed benchmark's),
+and a draft post-mortem.
 
 Each folder has a main owner who makes most of its commits, and a few others drop by; along the
 way one file is renamed, one deleted, and one person commits from two addresses that the
@@ -95,6 +96,14 @@ def build_repository(path: Path, *, bare: bool = False, **stream_args) -> Path:
         subprocess.run(["git", "checkout", "--quiet", "main"], cwd=path, check=True)
         subprocess.run(["git", "reset", "--quiet", "--hard"], cwd=path, check=True)
     return path
+
+
+def sample_postmortem() -> Path:
+    """A first draft of the post-mortem of notebook 03's checkout incident, as a tired team
+    might write it: a few things for ``ownit postmortem-lint`` to find."""
+    from importlib.resources import files
+
+    return Path(str(files("ownit.team") / "sample_postmortems" / "checkout-draft.md"))
 
 
 _SAMPLE: Path | None = None

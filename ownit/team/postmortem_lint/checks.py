@@ -488,7 +488,9 @@ def check_timeline(document: Document) -> Iterator[Finding]:
         offset = _offset(zone) if zone else None
         moment = entry.when - timedelta(minutes=offset) if offset is not None else entry.when
         if previous is not None and moment < previous[0]:
-            hint = "" if entry.dated else "; if the day changed, give the date"
+            crossed_midnight = previous[0] - moment > timedelta(hours=12)
+            hint = "; if the day changed, give the date" if crossed_midnight and not entry.dated \
+                else ""
             yield Finding(entry.line, "timeline-order",
                           f"{entry.shown} is earlier than the entry before it ({previous[1]}, "
                           f"line {previous[2]}): put the timeline in time order{hint}")
