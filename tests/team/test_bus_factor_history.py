@@ -239,3 +239,20 @@ def test_rules_leave_out_what_is_not_knowledge_and_can_be_overridden(tmp_path):
     tuned = analyse(repo=repo.path, include=["docs/*.md"], exclude=["tests/"], progress=False)
     assert [f.path for f in tuned.files] == ["docs/guide.md", "src/app.py"]
     assert tuned.left_out["--exclude"] == 1
+
+
+def test_the_same_file_added_on_two_branches_has_two_creators(tmp_path):
+    # As in the authors' tool: a second developer adding the path on a parallel branch is a
+    # first author too; the add is not a change.
+    repo = History(tmp_path / "parallel")
+    repo.commit(ANA, write={"base.py": body("base")})
+    git(repo.path, "switch", "--quiet", "-c", "side")
+    repo.commit(BEN, write={"shared.py": body("shared")})
+    git(repo.path, "switch", "--quiet", "main")
+    repo.commit(CLEO, write={"shared.py": body("shared")})
+    git(repo.path, "merge", "--quiet", "--no-ff", "-m", "merge side", "side",
+        env=repo.env(ANA, repo.next_time()))
+    report = analyse(repo=repo.path, progress=False)
+    both = 3.293 + 1.098  # FA 1, no change by anyone
+    assert people_of(report, "shared.py") == {"ben@example.org": (1, 0, 0, pytest.approx(both)),
+                                              "cleo@example.org": (1, 0, 0, pytest.approx(both))}

@@ -108,6 +108,8 @@ def lint_sentence(sentence: str, people: str = "Kevin Marsh") -> list[str]:
     ("Human error is never a root cause: we ask what made the slip easy.", []),
     ("The deploy script pushed the config without validating it.", []),
     ("Kevin's alert fired at 14:05.", []),
+    ("Kevin rolled back the deploy, which caused the errors to stop.", []),
+    ("Kevin accidentally caused the outage.", ["blame-person"]),
 ])
 def test_blame_rules_on_one_sentence(sentence, rules):
     assert lint_sentence(sentence) == rules

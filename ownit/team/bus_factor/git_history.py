@@ -72,7 +72,7 @@ def parse_until(text: str | datetime | None) -> datetime | None:
             raise RepositoryError(
                 f"--until {text!r} is not a date: write it as YYYY-MM-DD (the end of that day, "
                 "UTC) or YYYY-MM-DDTHH:MM with an optional zone such as +02:00.") from None
-        if len(text.strip()) == 10:
+        if re.fullmatch(r"\d{4}-?\d{2}-?\d{2}", text.strip()):
             moment = datetime.combine(moment.date(), time(23, 59, 59))
     if moment is not None and moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)

@@ -117,8 +117,10 @@ def blame_in_sentence(sentence: str, person: str) -> tuple[str, str] | None:
     faults = "|".join(rules.FAULT_WORDS)
     causes = "|".join(rules.CAUSE_PHRASES)
     possessive = "|".join(rules.POSSESSIVE_FAULTS)
+    direct = "|".join(rules.DIRECT_FAULT_WORDS)
     who = rf"(?<![\w-])(?P<who>{person})(?![\w-])"
-    for pattern in (rf"{who}(?:['’]s)?\b[^.;:!?]{{0,60}}?\b(?:{faults})\b",
+    for pattern in (rf"{who}(?:['’]s)?\b[^.;:!?,]{{0,60}}?\b(?:{faults})\b",
+                    rf"{who}\s+(?:\w+ly\s+)?(?:{direct})\b",
                     rf"\b(?:{causes})\s+(?:the\s+)?{who}(?!['’]s\s+(?:alert|dashboard|team))",
                     rf"{who}['’]s\s+(?:\w+\s+)?(?:{possessive})\b"):
         match = re.search(pattern, sentence, _FLAGS)

@@ -93,9 +93,12 @@ PERSON_WORDS = ("he", "she", "him", "her", "someone", "somebody", "the intern", 
 FAULT_WORDS = (r"forgot", r"failed to", r"neglected", r"ignored", r"broke", r"messed up",
                r"screwed up", r"botched", r"overlooked", r"missed", r"did(?:n['’]t| not) check",
                r"did(?:n['’]t| not) test", r"did(?:n['’]t| not) follow", r"made (?:a|an) "
-               r"(?:mistake|error)", r"mistakenly", r"accidentally", r"wrongly", r"caused",
+               r"(?:mistake|error)", r"mistakenly", r"accidentally", r"wrongly",
                r"pushed (?:a |the )?(?:bad|broken|wrong)", r"deployed (?:a |the )?(?:bad|broken|"
                r"wrong)", r"without (?:testing|checking|review|reviewing|asking|validating)")
+# Verbs that blame only right after the person ("Kevin caused the outage", not "Kevin rolled back
+# the deploy, which caused the errors to stop").
+DIRECT_FAULT_WORDS = (r"caused", r"broke", r"brought down", r"took down")
 CAUSE_PHRASES = (r"caused by", r"due to", r"because of", r"the fault of", r"blame (?:lies )?"
                  r"(?:with|on)", r"responsibility of", r"triggered by")
 POSSESSIVE_FAULTS = (r"mistake", r"error", r"fault", r"oversight", r"negligence", r"typo",
