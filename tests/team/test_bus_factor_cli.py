@@ -34,7 +34,23 @@ def test_text_report_names_the_truck_factor_and_the_rules(small, capsys):
     assert re.search(r"2\s+Ben Osei <ben@example.org>\s+2 files\s+3 \(100%\)\s+<- more than half",
                      out)
     assert "billing/b.py  (Ana Lima)" in out
-    assert "lock files (0 files): package-lock.json" in out
+    assert "  lock files (0 files):\n    package-lock.json npm-shrinkwrap.json" in out
+
+
+def test_help_lists_both_team_commands(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        ownit(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^ {4}bus-factor\s", out, re.M)
+    assert re.search(r"^ {4}postmortem-lint\s", out, re.M)
+
+
+def test_a_long_history_gets_a_progress_bar_without_breaking_anything(small, monkeypatch):
+    from ownit.team.bus_factor import analysis
+
+    monkeypatch.setattr(analysis, "PROGRESS_FROM_COMMITS", 1)
+    assert analysis.analyse(repo=small.path, progress=True).truck_factor == 2
 
 
 def test_json_has_every_file_and_person(small, capsys):

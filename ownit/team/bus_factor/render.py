@@ -4,6 +4,8 @@ escaped, never sent to the terminal."""
 
 from __future__ import annotations
 
+import textwrap
+
 from ownit.team.bus_factor.analysis import BusFactorReport, utc_date
 
 SHOW_AT_MOST = 15
@@ -135,7 +137,8 @@ def as_text(report: BusFactorReport) -> str:
     at_risk = report.at_risk
     leavers = ("the person above leaves" if report.truck_factor == 1
                else f"the {report.truck_factor} people above leave")
-    lines.append(f"Files at risk: {len(at_risk)} lose every author if {leavers}.")
+    if report.truck_factor:
+        lines.append(f"Files at risk: {len(at_risk)} lose every author if {leavers}.")
     authors = {item.path: item.authors for item in report.files}
     for path in at_risk[:SHOW_AT_MOST]:
         names = ", ".join(clean(report.name(a)) for a in authors[path])
@@ -159,10 +162,17 @@ def as_text(report: BusFactorReport) -> str:
                  "more out with --exclude GLOB):")
     for rule in report.rules:
         count = report.left_out.get(rule.kind, 0)
-        lines.append(f"  {rule.kind} ({_count(count, 'file')}): {' '.join(rule.patterns)}")
+        lines.append(f"  {rule.kind} ({_count(count, 'file')}):")
+        lines += _wrap(rule.patterns)
     if report.include:
-        lines.append(f"  --include, kept whatever the rules say: {' '.join(report.include)}")
+        lines.append("  --include, kept whatever the rules say:")
+        lines += _wrap(report.include)
     return "\n".join(lines) + "\n"
+
+
+def _wrap(patterns: tuple[str, ...]) -> list[str]:
+    return textwrap.wrap(" ".join(clean(p) for p in patterns), width=96, initial_indent="    ",
+                         subsequent_indent="    ", break_on_hyphens=False)
 
 
 def _table(rows: list[tuple[str, ...]]) -> list[str]:
