@@ -18,6 +18,7 @@ Run: ``.venv/bin/python benchmarks/bus_factor_speed.py [--commits 10000 50000]``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import subprocess
@@ -33,17 +34,25 @@ FOLDERS = tuple(f"service_{n:02d}" for n in range(40))
 
 
 def measure(repo: str) -> None:
-    """In a fresh process: run the command once, print seconds and peak RSS as JSON."""
-    start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "ownit.cli", "bus-factor", repo, "--json"],
-                            capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(f"ownit bus-factor failed: {result.stderr}")
-    report = json.loads(result.stdout)
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
-    print(json.dumps({"seconds": seconds, "peak_mib": peak_kib / 1024,
-                      "commits": report["commits_read"], "files": report["files_considered"],
+    """In a fresh process: run ``ownit bus-factor REPO --json`` once (the command's own entry
+    point, output to a scratch file), then print seconds and the peak RSS of this process (the
+    Python side) and of its children (git) as JSON."""
+    from ownit.cli import main as ownit
+
+    with tempfile.TemporaryFile("w+") as out, contextlib.redirect_stdout(out):
+        start = time.perf_counter()
+        code = ownit(["bus-factor", repo, "--json"])
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        report = json.load(out)
+    if code != 0:
+        raise SystemExit(f"ownit bus-factor exited with {code}")
+    # ru_maxrss is in KiB on Linux
+    python_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    git_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"seconds": seconds, "python_mib": python_kib / 1024,
+                      "git_mib": git_kib / 1024, "commits": report["commits_read"],
+                      "files": report["files_considered"],
                       "truck_factor": report["truck_factor"]}))
 
 
@@ -56,8 +65,8 @@ def main() -> None:
         measure(args.measure)
         return
     with tempfile.TemporaryDirectory(prefix="ownit-bench-") as scratch:
-        print(f"{'commits':>8} {'build (s)':>10} {'bus-factor (s)':>15} {'peak RSS (MiB)':>15}"
-              f" {'files':>6} {'TF':>3}")
+        print(f"{'commits':>8} {'build (s)':>10} {'bus-factor (s)':>15} "
+              f"{'peak RSS ownit (MiB)':>21} {'peak RSS git (MiB)':>19} {'files':>6} {'TF':>3}")
         for commits in args.commits:
             repo = Path(scratch) / f"repo-{commits}"
             start = time.perf_counter()
@@ -68,7 +77,8 @@ def main() -> None:
                                  capture_output=True, text=True, check=True).stdout
             row = json.loads(out)
             print(f"{row['commits']:>8} {built:>10.1f} {row['seconds']:>15.1f} "
-                  f"{row['peak_mib']:>15.1f} {row['files']:>6} {row['truck_factor']:>3}")
+                  f"{row['python_mib']:>21.1f} {row['git_mib']:>19.1f} {row['files']:>6} "
+                  f"{row['truck_factor']:>3}")
 
 
 if __name__ == "__main__":

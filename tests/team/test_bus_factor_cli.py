@@ -61,7 +61,7 @@ def test_json_has_every_file_and_person(small, capsys):
                                                                  "ben@example.org"]
     assert [f["path"] for f in data["files"]] == ["api/c.py", "billing/a.py", "billing/b.py"]
     a = next(f for f in data["files"] if f["path"] == "billing/a.py")
-    assert {p["email"]: (p["fa"], p["dl"], p["ac"]) for p in a["people"]} == {
+    assert {p["id"]: (p["fa"], p["dl"], p["ac"]) for p in a["people"]} == {
         "ana@example.org": (1, 0, 1), "ben@example.org": (0, 1, 0)}
     assert data["folder_silos"] == []  # billing/ has two authors on a.py
     assert data["commits_read"] == 3

@@ -215,6 +215,16 @@ def test_five_whys_in_a_table_that_end_at_a_role():
         (line, "whys-stop-at-person")]
 
 
+def test_findings_can_be_switched_off_in_the_document():
+    text = REQUIRED.replace("## Lessons learned", "## Lessons learned\n\n"
+                            "<!-- postmortem-lint: ignore blame-hindsight -->\n"
+                            "Obviously nobody expected the e-mail to go to everyone.\n\n"
+                            "It was a careless mistake. <!-- postmortem-lint: ignore all -->\n\n"
+                            "A sloppy plan.\n")
+    text += "\n<!-- postmortem-lint: ignore-file missing-section -->\n"
+    assert [f.rule for f in lint_text(text)] == ["blame-judgement"]  # only "A sloppy plan."
+
+
 def test_one_line_per_finding_and_exit_1(capsys):
     path = FIXTURES / "blameful_postmortem.md"
     assert ownit(["postmortem-lint", str(path)]) == 1

@@ -9,7 +9,6 @@ renames), :mod:`.authorship` keeps each live file's FA/DL/AC and finds its autho
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,12 +34,10 @@ def main(*, repo: Path | str, until: str | None = None, as_json: bool = False,
     except RepositoryError as exc:
         print(f"ownit bus-factor: {exc}", file=err)
         return 2
-    from ownit.team.bus_factor.render import as_json as report_json
-    from ownit.team.bus_factor.render import as_text
+    from ownit.team.bus_factor.render import as_text, write_json
 
     if as_json:
-        json.dump(report_json(report), out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        write_json(report, out)
     else:
         out.write(as_text(report))
     if html is not None:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ownit.team.bus_factor.aliases import AliasSuggestion, suggest_aliases
-from ownit.team.bus_factor.authorship import Authorship, AuthorshipLedger, Developer, file_authors
+from ownit.team.bus_factor.authorship import Authorship, AuthorshipLedger, Developer, authors_among
 from ownit.team.bus_factor.file_rules import FileRule, FileSelection
 from ownit.team.bus_factor.git_history import (
     GitRepository,
@@ -25,7 +25,7 @@ from ownit.team.bus_factor.truck_factor import GreedyWalk, greedy_walk
 PROGRESS_FROM_COMMITS = 2000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileAuthorship:
     path: str
     authors: tuple[str, ...]  # developer keys, highest degree of authorship first
@@ -140,7 +140,7 @@ def analyse(*, repo: Path | str, until: str | datetime | None = None,
     for path in sorted(kept):
         history = ledger.alive.get(path)
         people = tuple(history.authorships()) if history else ()
-        authors = tuple(row.developer for row in file_authors(people))
+        authors = tuple(row.developer for row in authors_among(people))
         files.append(FileAuthorship(path, authors, people))
     walk = greedy_walk({item.path: item.authors for item in files},
                        tie_break=lambda key: (ledger.developers[key].name.lower(), key))

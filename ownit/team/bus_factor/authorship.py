@@ -30,7 +30,7 @@ ACCEPTANCE_WEIGHT = 0.321
 NORMALISED_THRESHOLD = 0.75
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Authorship:
     """What one developer did to one file, and the degree of authorship it gives."""
 
@@ -78,7 +78,7 @@ class FileHistory:
                            self.total - self.changes.get(d, 0)) for d in people]
 
 
-def file_authors(authorships: Iterable[Authorship]) -> list[Authorship]:
+def authors_among(authorships: Iterable[Authorship]) -> list[Authorship]:
     """The authors of one file among everyone who touched it, highest degree first."""
     rows = list(authorships)
     if not rows:
@@ -110,7 +110,7 @@ class AuthorshipLedger:
         person.commits += 1
         person.last = max(person.last, commit.timestamp)
         person.first = min(person.first, commit.timestamp)
-        return key
+        return person.key  # one string object per person, however many files it keys
 
     def apply(self, commit: Commit) -> None:
         self.commits += 1

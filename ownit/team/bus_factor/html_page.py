@@ -113,7 +113,7 @@ def render_page(report: BusFactorReport) -> str:
     env = Environment(loader=PackageLoader("ownit.team", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True))
     rows, legend = silo_map(report)
-    data = as_json(report)
+    data = as_json(report, files=False)
     return env.get_template("bus_factor.html.j2").render(
         report=data, snapshot=utc_date(report.committed), plot=departures_plot(report),
         rows=rows, legend=legend, at_risk_shown=data["at_risk"][:200],

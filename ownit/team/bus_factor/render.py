@@ -4,6 +4,7 @@ escaped, never sent to the terminal."""
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 from ownit.team.bus_factor.analysis import BusFactorReport, utc_date
@@ -24,8 +25,9 @@ def _person(report: BusFactorReport, key: str) -> dict:
             "email": clean(person.email if person else "")}
 
 
-def as_json(report: BusFactorReport) -> dict:
-    """Everything the terminal shows, and each file's authorship, for scripts."""
+def as_json(report: BusFactorReport, *, files: bool = True) -> dict:
+    """Everything the terminal shows, and (unless ``files`` is false) each file's authorship,
+    for scripts."""
     authored: dict[str, int] = {}
     for item in report.files:
         for key in item.authors:
@@ -37,7 +39,7 @@ def as_json(report: BusFactorReport) -> dict:
         return {**_person(report, step.developer), "files_authored": step.files_authored,
                 "orphaned_after": step.orphaned, "orphaned_share": round(step.orphaned_share, 4)}
 
-    return {
+    data = {
         "repository": clean(report.repository),
         "bare": report.bare,
         "commit": report.commit,
@@ -64,14 +66,31 @@ def as_json(report: BusFactorReport) -> dict:
                           "files": s.files} for s in report.folder_silos],
         "at_risk": [clean(p) for p in report.at_risk],
         "orphaned": [clean(p) for p in report.orphaned],
-        "files": [{"path": clean(item.path), "authors": [clean(a) for a in item.authors],
-                   "people": [{**_person(report, row.developer), "fa": row.fa, "dl": row.dl,
-                               "ac": row.ac, "doa": round(row.doa, 4)} for row in item.people]}
-                  for item in report.files],
         "alias_suggestions": [{"first": _person(report, s.first),
                                "second": _person(report, s.second), "reason": s.reason}
                               for s in report.alias_suggestions],
     }
+    if files:
+        data["files"] = [_file(item) for item in report.files]
+    return data
+
+
+def _file(item) -> dict:
+    """One file's authorship; people are named by their id (see "developers")."""
+    return {"path": clean(item.path), "authors": [clean(a) for a in item.authors],
+            "people": [{"id": clean(row.developer), "fa": row.fa, "dl": row.dl, "ac": row.ac,
+                        "doa": round(row.doa, 4)} for row in item.people]}
+
+
+def write_json(report: BusFactorReport, out) -> None:
+    """:func:`as_json` written to ``out`` a file at a time, so a large repository's per-file
+    detail is never held in memory twice."""
+    head = json.dumps(as_json(report, files=False), indent=2, ensure_ascii=False)
+    out.write(head[:-2] + ',\n  "files": [')
+    for n, item in enumerate(report.files):
+        out.write(("\n    " if n == 0 else ",\n    ")
+                  + json.dumps(_file(item), ensure_ascii=False))
+    out.write("\n  ]\n}\n")
 
 
 def _iso(stamp: int) -> str:

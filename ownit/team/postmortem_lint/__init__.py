@@ -4,12 +4,15 @@ teaches and the SRE book's template.
 Rules (ids in :data:`rules.RULE_IDS`): the required sections; blameful language (a person named
 as the cause, "should have", judgements such as "careless", "human error" as a cause,
 hindsight); action items without owner, type, priority or ticket, or that cannot be finished; a
-5 Whys that stops at a person; a timeline out of order or without a time zone.
+5 Whys that stops at a person; a timeline out of order or without a time zone. A finding the
+team has judged wrong is switched off in the document itself with an HTML comment (see
+:func:`ignored`), so the reason sits next to the sentence.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -26,14 +29,44 @@ class BadInput(Exception):
     """The file cannot be linted; the message says why and what to give instead."""
 
 
+_IGNORE = re.compile(r"<!--\s*postmortem-lint:\s*(ignore|ignore-file)\s+([\w\s,-]+?)\s*-->")
+
+
+def ignored(lines: list[str]) -> tuple[dict[int, set[str]], set[str]]:
+    """Rules switched off by comments: ``<!-- postmortem-lint: ignore RULE[, RULE] -->`` at the
+    end of a line (that line) or alone on a line (the next line with text), and
+    ``<!-- postmortem-lint: ignore-file RULE -->`` anywhere; ``all`` stands for every rule."""
+    per_line: dict[int, set[str]] = {}
+    whole: set[str] = set()
+    for number, line in enumerate(lines, 1):
+        for match in _IGNORE.finditer(line):
+            names = {r.strip() for r in match.group(2).split(",") if r.strip()}
+            if match.group(1) == "ignore-file":
+                whole |= names
+                continue
+            target = number
+            if not _IGNORE.sub("", line).strip():
+                target = next((n for n in range(number + 1, len(lines) + 1)
+                               if lines[n - 1].strip()), number)
+            per_line.setdefault(target, set()).update(names)
+    return per_line, whole
+
+
 def lint_text(text: str) -> list[Finding]:
-    """Every finding on a post-mortem's Markdown, in line order."""
+    """Every finding on a post-mortem's Markdown, in line order, less those switched off by
+    ``postmortem-lint: ignore`` comments."""
     document = parse(text)
     people = checks.people_named(document)
     found = [*checks.check_sections(document), *checks.check_blame(document, people),
              *checks.check_action_items(document, people),
              *checks.check_five_whys(document, people), *checks.check_timeline(document)]
-    return sorted(found, key=lambda f: (f.line, f.rule))
+    per_line, whole = ignored(document.lines)
+
+    def kept(f: Finding) -> bool:
+        off = whole | per_line.get(f.line, set())
+        return f.rule not in off and "all" not in off
+
+    return sorted(filter(kept, found), key=lambda f: (f.line, f.rule))
 
 
 def read_text(path: Path) -> str:
