@@ -150,6 +150,17 @@ def test_bad_alias_file(small, tmp_path):
     assert code == 2 and "no such file" in err
 
 
+def test_html_into_a_missing_folder(small, tmp_path):
+    code, err = run({"repo": small.path, "html": tmp_path / "no" / "such" / "page.html"})
+    assert code == 2 and "cannot write" in err
+
+
+def test_without_git_on_the_path(small, monkeypatch):
+    monkeypatch.setenv("PATH", str(small.path))
+    code, err = run({"repo": small.path})
+    assert code == 2 and "git is not installed" in err
+
+
 def test_nothing_left_after_the_rules(tmp_path):
     repo = History(tmp_path / "docs-only")
     repo.commit(ANA, write={"README.md": "hello\n"})

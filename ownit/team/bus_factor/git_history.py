@@ -137,9 +137,13 @@ class GitRepository:
                                   "commits.")
 
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        result = subprocess.run(["git", *self._config, *args], cwd=self.path, env=self._env,
-                                capture_output=True, text=True, errors="surrogateescape",
-                                check=False)
+        try:
+            result = subprocess.run(["git", *self._config, *args], cwd=self.path, env=self._env,
+                                    capture_output=True, text=True, errors="surrogateescape",
+                                    check=False)
+        except FileNotFoundError:
+            raise RepositoryError("git is not installed (no `git` command on the PATH): install "
+                                  "it, for example `apt-get install git`.") from None
         if check and result.returncode != 0:
             raise RepositoryError(f"git {args[0]} failed in {self.path}: "
                                   f"{_first_line(result.stderr)}")
