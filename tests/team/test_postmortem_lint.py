@@ -134,6 +134,8 @@ def test_should_have_is_reworded_without_hindsight():
 @pytest.mark.parametrize("heading", [
     "## Root Cause & Contributing Factors", "## 4. Root causes", "### Why it happened",
     "Root causes\n-----------", "**Root causes:**",
+    # a labelled paragraph, as in the SRE book's example post-mortem
+    "Root Causes: a resource leak when searches failed.", "**Root causes:** the pool's defaults.",
 ])
 def test_heading_variants_count(heading):
     text = REQUIRED.replace("## Root causes", heading)

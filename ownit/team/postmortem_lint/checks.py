@@ -43,9 +43,14 @@ def find_section(document: Document, wanted: rules.Section) -> Section | None:
     return None
 
 
+def _labelled(document: Document, wanted: rules.Section) -> bool:
+    """A paragraph that starts with the section's name and a colon ("Impact: ...")."""
+    return any(_normal_heading(label) in wanted.headings for label, _ in document.labels)
+
+
 def check_sections(document: Document) -> Iterator[Finding]:
     for wanted in rules.SECTIONS:
-        if find_section(document, wanted) is None:
+        if find_section(document, wanted) is None and not _labelled(document, wanted):
             others = ", ".join(f'"{h}"' for h in wanted.headings[1:4])
             yield Finding(1, "missing-section",
                           f'no "{wanted.name}" section: add a heading such as '

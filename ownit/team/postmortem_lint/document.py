@@ -10,6 +10,10 @@ from markdown_it import MarkdownIt
 
 _PARSER = MarkdownIt("commonmark").enable("table")
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<title>[^*_\n]{1,80}?):?\s*\1\s*:?\s*$")
+# "Impact: 1.2B queries lost" or "**Impact:** ...": a labelled paragraph, as in the SRE book's
+# example post-mortem, where the short sections are one paragraph each.
+_LABEL = re.compile(r"^\s*(?:\*\*|__)?(?P<label>[A-Za-z][\w &'/-]{1,40}?)\s*(?::\s*(?:\*\*|__)|"
+                    r"(?:\*\*|__)\s*:|:)\s*\S")
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Section:
 class Document:
     lines: list[str]
     sections: list[Section]
+    labels: list[tuple[str, int]] = field(default_factory=list)  # (label, line)
 
     def scope(self, section: Section) -> list[Block]:
         """The blocks of a section and of its subsections."""
@@ -119,4 +124,8 @@ def parse(text: str) -> Document:
             else:
                 sections[-1].blocks.append(Block("paragraph", token.content, line,
                                                  depth=len(items)))
-    return Document(lines, sections)
+    labels = []
+    for block in (b for section in sections for b in section.blocks):
+        if block.kind == "paragraph" and (match := _LABEL.match(block.text)):
+            labels.append((match.group("label").strip(), block.line))
+    return Document(lines, sections, labels)

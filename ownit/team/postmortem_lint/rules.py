@@ -120,7 +120,7 @@ ACTION_TYPE_WORDS = {"prevent": "prevent", "prevention": "prevent", "preventive"
 PRIORITY_PATTERN = r"\b(?:P[0-4]|priority\s*[:=]?\s*(?:critical|high|medium|low|urgent))\b"
 PRIORITY_VALUES = r"(?:P[0-4]|critical|high|medium|low|urgent)"
 TICKET_PATTERN = (r"(?:\b[A-Z][A-Z0-9]+-\d+\b|(?<![\w&])#\d+\b|\bb/\d+\b|https?://\S+|"
-                  r"\b(?:bug|issue|ticket)\s*[:#]?\s*\d+\b)")
+                  r"\b(?i:bug|issue|ticket)\s*[:#]?\s*\d+\b)")
 OWNER_PLACEHOLDERS = {"", "-", "--", "?", "??", "tbd", "tba", "n/a", "na", "none", "nobody",
                       "unassigned", "todo", "to do", "unknown", "everyone", "the team", "team",
                       "all"}
