@@ -227,6 +227,18 @@ def test_findings_can_be_switched_off_in_the_document():
     assert [f.rule for f in lint_text(text)] == ["blame-judgement"]  # only "A sloppy plan."
 
 
+def test_five_whys_as_a_list_under_root_causes():
+    chain = ("## Root causes\n\n1. Why did checkout fail? The pool was exhausted.\n"
+             "2. Why was it exhausted? It kept the defaults.\n"
+             "3. Why the defaults? She never configured it.\n")
+    text = REQUIRED.replace("## Root causes\n", chain)
+    line = text.splitlines().index("3. Why the defaults? She never configured it.") + 1
+    assert [(f.line, f.rule) for f in lint_text(text) if f.rule.startswith("whys")] == [
+        (line, "whys-stop-at-person")]
+    fixed = text.replace("She never configured it.", "Our service template has no pool step.")
+    assert [f for f in lint_text(fixed) if f.rule.startswith("whys")] == []
+
+
 def test_one_line_per_finding_and_exit_1(capsys):
     path = FIXTURES / "blameful_postmortem.md"
     assert ownit(["postmortem-lint", str(path)]) == 1

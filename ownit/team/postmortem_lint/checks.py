@@ -336,13 +336,20 @@ def _item_label(text: str) -> str:
 
 # --- 5 Whys -----------------------------------------------------------------------------------
 
+def _why_chain(section: Section) -> list[Block]:
+    """The steps of a 5 Whys in a section: every list item or table row of a section headed
+    "5 Whys" (or "Whys"), or, in any section, a list of three or more items that ask "Why ...?"."""
+    steps = [b for b in section.blocks if b.kind in ("item", "row")]
+    if re.search(r"\b(?:5|five)\s+whys?\b|\bwhys\b", _normal_heading(section.title)):
+        return steps
+    asking = [n for n, b in enumerate(steps) if re.match(r"\W*why\b", plain(b.text), _FLAGS)]
+    return steps[asking[0]:] if len(asking) >= 3 else []
+
+
 def check_five_whys(document: Document, people: set[str]) -> Iterator[Finding]:
     person = _person_pattern(people)
-    for section in document.sections[1:]:
-        heading = _normal_heading(section.title)
-        if not re.search(r"\b(?:5|five)\s+whys?\b|\bwhys\b", heading):
-            continue
-        steps = [b for b in section.blocks if b.kind in ("item", "row")]
+    for section in document.sections:
+        steps = _why_chain(section)
         if not steps:
             continue
         last = steps[-1]
