@@ -71,7 +71,8 @@ def main() -> None:
             repo = Path(scratch) / f"repo-{commits}"
             start = time.perf_counter()
             build_repository(repo, bare=True, commits=commits, files_per_folder=50,
-                             people=PEOPLE, folders=FOLDERS, seed=2016, rename_every=250)
+                             people=PEOPLE, folders=FOLDERS, seed=2016, rename_every=250,
+                             seconds_between=600)
             built = time.perf_counter() - start
             out = subprocess.run([sys.executable, __file__, "--measure", str(repo)],
                                  capture_output=True, text=True, check=True).stdout

@@ -31,7 +31,8 @@ def _data(payload: bytes) -> bytes:
 def fast_import_stream(*, commits: int = 400, files_per_folder: int = 8, seed: int = 404,
                        people: tuple[tuple[str, str], ...] = PEOPLE,
                        folders: tuple[str, ...] = FOLDERS,
-                       rename_every: int = 0) -> Iterator[bytes]:
+                       rename_every: int = 0, seconds_between: int = 7 * 3600
+                       ) -> Iterator[bytes]:
     """The history as a ``git fast-import`` stream on ``refs/heads/main``, one chunk a commit.
     ``rename_every`` > 0 also renames a random file every that many commits."""
     rng = random.Random(seed)
@@ -44,7 +45,7 @@ def fast_import_stream(*, commits: int = 400, files_per_folder: int = 8, seed: i
         name, email = author
         if author[0].lower().startswith(LAPTOP[0]) and rng.random() < 0.3:
             email = LAPTOP[1]
-        when = START + n * 3600 * 7
+        when = START + n * seconds_between
         ops: list[bytes] = []
         if n == 1:
             ops.append(b"M 100644 inline .mailmap\n" + _data(MAILMAP.encode()))

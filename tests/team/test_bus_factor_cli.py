@@ -31,8 +31,8 @@ def test_text_report_names_the_truck_factor_and_the_rules(small, capsys):
     # Ben next, 3 of 3: the truck factor is 2.
     assert out.startswith(f"Truck factor of {small.path}: 2\n")
     assert re.search(r"1\s+Ana Lima <ana@example.org>\s+2 files\s+1 \(33%\)", out)
-    assert re.search(r"2\s+Ben Osei <ben@example.org>\s+2 files\s+3 \(100%\)\s+<- more than half",
-                     out)
+    assert re.search(r"2\s+Ben Osei <ben@example.org>\s+2 files\s+3 \(100%\)\s+"
+                     r"<- more than half \(3 of 3\)", out)
     assert "billing/b.py  (Ana Lima)" in out
     assert "  lock files (0 files):\n    package-lock.json npm-shrinkwrap.json" in out
 

@@ -14,6 +14,7 @@ from ownit.team.bus_factor.render import as_json, clean
 
 PLOT_AT_MOST = 25
 MAP_DEPTH = 2
+MAP_ROWS = 80  # beyond this many folders, one level only, then the largest
 # Colour-blind-safe (Okabe-Ito); each colour is also named in text beside the bar.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 SHARED, NOBODY, OTHERS = "#7f7f7f", "#d9d9d9", "#a0a0a0"
@@ -77,8 +78,13 @@ def silo_map(report: BusFactorReport) -> tuple[list[FolderRow], list[tuple[str, 
         parts = item.path.split("/")[:-1]
         for depth in range(min(len(parts), MAP_DEPTH) + 1):
             folders.setdefault("/".join(parts[:depth]), []).append(item)
+    names = sorted(folders)
+    if len(names) > MAP_ROWS:
+        names = [f for f in names if f.count("/") == 0]
+    if len(names) > MAP_ROWS:
+        names = sorted(sorted(names, key=lambda f: -len(folders[f]))[:MAP_ROWS])
     rows = []
-    for folder in sorted(folders):
+    for folder in names:
         items = folders[folder]
         counts: dict[str, int] = {}
         for item in items:

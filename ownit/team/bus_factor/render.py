@@ -129,7 +129,8 @@ def as_text(report: BusFactorReport) -> str:
     rows = [("#", "person", "authors", "orphaned once gone")]
     shown = walk.departures[: max(report.truck_factor, 1) + 2]
     for n, step in enumerate(shown, 1):
-        mark = "  <- more than half: the truck factor" if n == report.truck_factor else ""
+        mark = (f"  <- more than half ({step.orphaned} of {total}): the truck factor"
+                if n == report.truck_factor else "")
         rows.append((str(n), clean(report.label(step.developer)),
                      f"{step.files_authored} files",
                      f"{step.orphaned} ({step.orphaned_share:.0%}){mark}"))
