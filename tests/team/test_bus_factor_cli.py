@@ -46,11 +46,25 @@ def test_help_lists_both_team_commands(capsys):
     assert re.search(r"^ {4}postmortem-lint\s", out, re.M)
 
 
-def test_a_long_history_gets_a_progress_bar_without_breaking_anything(small, monkeypatch):
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_long_history_shows_a_progress_bar_on_a_terminal_only(small, monkeypatch):
     from ownit.team.bus_factor import analysis
 
-    monkeypatch.setattr(analysis, "PROGRESS_FROM_COMMITS", 1)
-    assert analysis.analyse(repo=small.path, progress=True).truck_factor == 2
+    monkeypatch.setattr(analysis, "PROGRESS_FROM_COMMITS", 3)  # the history has 3 commits
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert analysis.analyse(repo=small.path).truck_factor == 2
+    shown = terminal.getvalue()
+    assert shown.startswith("\\rreading history:   0%") and "0/3" in shown
+    assert shown.endswith("\\r")  # cleared when done: the report starts on a clean line
+    pipe = io.StringIO()  # not a terminal: a log or CI stays clean
+    monkeypatch.setattr("sys.stderr", pipe)
+    assert analysis.analyse(repo=small.path).truck_factor == 2
+    assert pipe.getvalue() == ""
 
 
 def test_json_has_every_file_and_person(small, capsys):
