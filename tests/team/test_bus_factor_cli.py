@@ -59,8 +59,8 @@ def test_a_long_history_shows_a_progress_bar_on_a_terminal_only(small, monkeypat
     monkeypatch.setattr("sys.stderr", terminal)
     assert analysis.analyse(repo=small.path).truck_factor == 2
     shown = terminal.getvalue()
-    assert shown.startswith("\\rreading history:   0%") and "0/3" in shown
-    assert shown.endswith("\\r")  # cleared when done: the report starts on a clean line
+    assert shown.startswith("\rreading history:   0%") and "0/3" in shown
+    assert shown.endswith("\r")  # cleared when done: the report starts on a clean line
     pipe = io.StringIO()  # not a terminal: a log or CI stays clean
     monkeypatch.setattr("sys.stderr", pipe)
     assert analysis.analyse(repo=small.path).truck_factor == 2
