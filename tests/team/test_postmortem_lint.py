@@ -85,6 +85,17 @@ def test_a_bad_timeline_and_bad_action_items():
     ]
 
 
+def test_the_fixtures_flag_every_rule_of_the_issue_and_only_known_rules():
+    from ownit.team.postmortem_lint import RULE_IDS
+
+    seen = {f.rule for path in FIXTURES.glob("*.md") for f in lint_file(path)}
+    assert seen <= set(RULE_IDS)
+    assert seen >= {"missing-section", "blame-person", "blame-should-have", "blame-judgement",
+                    "blame-human-error", "blame-hindsight", "action-owner", "action-type",
+                    "action-priority", "action-ticket", "action-vague", "whys-stop-at-person",
+                    "timeline-order", "timeline-timezone"}
+
+
 def lint_sentence(sentence: str, people: str = "Kevin Marsh") -> list[str]:
     text = f"Authors: {people}\n{REQUIRED}\n## Action items\n\n- none yet\n\n{sentence}\n"
     return sorted({f.rule for f in lint_text(text) if f.rule.startswith("blame-")})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from datetime import UTC, datetime
 
 from ownit.team.bus_factor.analysis import BusFactorReport, utc_date
 
@@ -94,8 +95,6 @@ def write_json(report: BusFactorReport, out) -> None:
 
 
 def _iso(stamp: int) -> str:
-    from datetime import UTC, datetime
-
     return datetime.fromtimestamp(stamp, UTC).isoformat()
 
 
