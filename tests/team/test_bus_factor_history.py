@@ -231,13 +231,17 @@ def test_rules_leave_out_what_is_not_knowledge_and_can_be_overridden(tmp_path):
     repo = History(tmp_path / "rules")
     repo.commit(ANA, write={"src/app.py": body("app"), "vendor/lib/x.py": body("x"),
                             "docs/guide.md": "guide\n", "package-lock.json": "{}\n",
-                            "static/app.min.js": "var a;\n", "tests/test_app.py": body("t")})
+                            "static/app.min.js": "var a;\n", "tests/test_app.py": body("t"),
+                            "deploy/values.yaml": "replicas: 2\n", "src/docs/api.py": body("d")})
     report = analyse(repo=repo.path, progress=False)
-    assert [f.path for f in report.files] == ["src/app.py", "tests/test_app.py"]
+    # docs/ is documentation at the root only, as in GitHub Linguist: src/docs/api.py counts
+    assert [f.path for f in report.files] == ["src/app.py", "src/docs/api.py",
+                                              "tests/test_app.py"]
     assert report.left_out == {"vendored or third-party": 1, "documentation": 1,
-                               "lock files": 1, "generated or minified": 1}
+                               "lock files": 1, "generated or minified": 1,
+                               "data and configuration": 1}
     tuned = analyse(repo=repo.path, include=["docs/*.md"], exclude=["tests/"], progress=False)
-    assert [f.path for f in tuned.files] == ["docs/guide.md", "src/app.py"]
+    assert [f.path for f in tuned.files] == ["docs/guide.md", "src/app.py", "src/docs/api.py"]
     assert tuned.left_out["--exclude"] == 1
 
 

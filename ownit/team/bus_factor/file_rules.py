@@ -2,9 +2,14 @@
 files, documentation, lock files or binary assets something a person must know, so they are
 left out by default; the list is printed with every result and can be overridden.
 
-A pattern ending in ``/`` matches a folder of that name at any depth; a pattern with no ``/``
-matches the file name; any other pattern matches the whole path. Matching ignores case and uses
-shell wildcards (``*``, ``?``, ``[...]``). ``--include`` wins over every exclusion.
+Avelino et al. left out what GitHub Linguist does not count as code (vendored, generated and
+documentation files, and data such as JSON or YAML); these patterns follow the same lines
+without needing Linguist: its documentation folders are matched at the root only, as it does.
+
+A pattern ending in ``/`` matches a folder of that name at any depth (at the root only when it
+also starts with ``/``); a pattern with no ``/`` matches the file name; any other pattern
+matches the whole path. Matching ignores case and uses shell wildcards (``*``, ``?``,
+``[...]``). ``--include`` wins over every exclusion.
 """
 
 from __future__ import annotations
@@ -26,13 +31,15 @@ DEFAULT_RULES: tuple[FileRule, ...] = (
     FileRule("vendored or third-party", (
         "vendor/", "vendors/", "vendored/", "third_party/", "third-party/", "thirdparty/",
         "3rdparty/", "external/", "extern/", "node_modules/", "bower_components/", "Godeps/",
-        "Pods/", "Carthage/", ".yarn/", "site-packages/")),
+        "Pods/", "Carthage/", ".yarn/", "site-packages/", "jquery*.js", "bootstrap*.js",
+        "bootstrap*.css")),
     FileRule("generated or minified", (
         "*.min.js", "*.min.css", "*-min.js", "*.bundle.js", "*.map", "*_pb2.py", "*_pb2_grpc.py",
         "*.pb.go", "*.pb.cc", "*.pb.h", "*.generated.*", "*.g.dart", "*.designer.cs",
         "dist/", "generated/", "__generated__/")),
     FileRule("documentation", (
-        "docs/", "doc/", "documentation/", "man/", "*.md", "*.markdown", "*.rst", "*.adoc",
+        "/docs/", "/doc/", "documentation/", "/man/", "/examples/", "/demo/", "/demos/",
+        "javadoc/", "*.md", "*.markdown", "*.rst", "*.adoc",
         "README*", "CHANGELOG*", "CHANGES*", "HISTORY*", "NEWS*", "LICENSE*",
         "LICENCE*", "COPYING*", "AUTHORS*", "CONTRIBUTORS*", "CONTRIBUTING*", "NOTICE*")),
     FileRule("lock files", (
@@ -44,6 +51,9 @@ DEFAULT_RULES: tuple[FileRule, ...] = (
         "*.png", "*.jpg", "*.jpeg", "*.gif", "*.ico", "*.bmp", "*.webp", "*.pdf", "*.zip",
         "*.gz", "*.tgz", "*.jar", "*.woff", "*.woff2", "*.ttf", "*.eot", "*.otf", "*.mp3",
         "*.mp4", "*.so", "*.dll", "*.exe", "*.pyc")),
+    FileRule("data and configuration", (
+        "*.json", "*.yaml", "*.yml", "*.toml", "*.ini", "*.cfg", "*.conf", "*.csv", "*.tsv",
+        "*.xml", "*.svg", "*.properties", "*.env")),
 )
 
 
@@ -51,7 +61,8 @@ DEFAULT_RULES: tuple[FileRule, ...] = (
 def _compile(patterns: tuple[str, ...]) -> Callable[[str], bool]:
     """One test for a list of patterns: a regular expression each for folder, name and path
     patterns (thousands of files times dozens of patterns is too slow one by one)."""
-    folders = [p[:-1] for p in patterns if p.endswith("/")]
+    folders = [p[:-1] for p in patterns if p.endswith("/") and not p.startswith("/")]
+    roots = [p[1:-1] for p in patterns if p.endswith("/") and p.startswith("/")]
     names = [p for p in patterns if "/" not in p]
     paths = [p.lstrip("/") for p in patterns if "/" in p and not p.endswith("/")]
 
@@ -60,12 +71,15 @@ def _compile(patterns: tuple[str, ...]) -> Callable[[str], bool]:
             return None
         return re.compile("|".join(fnmatch.translate(p.lower()) for p in group))
 
-    folder_re, name_re, path_re = regex(folders), regex(names), regex(paths)
+    folder_re, root_re = regex(folders), regex(roots)
+    name_re, path_re = regex(names), regex(paths)
 
     def test(path: str) -> bool:
         path = path.lower()
         parts = path.split("/")
         if folder_re is not None and any(folder_re.match(part) for part in parts[:-1]):
+            return True
+        if root_re is not None and len(parts) > 1 and root_re.match(parts[0]):
             return True
         if name_re is not None and name_re.match(parts[-1]):
             return True
