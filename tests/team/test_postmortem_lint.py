@@ -120,6 +120,8 @@ def lint_sentence(sentence: str, people: str = "Kevin Marsh") -> list[str]:
     ("The deploy script pushed the config without validating it.", []),
     ("Kevin's alert fired at 14:05.", []),
     ("Kevin rolled back the deploy, which caused the errors to stop.", []),
+    ("Kevin noticed that the nightly job had failed to start.", []),
+    ("Priya deployed the pool change without testing it.", ["blame-person"]),
     ("Kevin accidentally caused the outage.", ["blame-person"]),
 ])
 def test_blame_rules_on_one_sentence(sentence, rules):

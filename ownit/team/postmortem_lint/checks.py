@@ -116,6 +116,10 @@ def _person_pattern(people: set[str]) -> str:
     return "(?:" + "|".join([*([named] if named else []), *words]) + ")"
 
 
+_CLAUSE_WORDS = ("that|which|who|whom|because|when|after|before|while|since|but|and|so|until|"
+                 "once|as|although|though|if")
+
+
 def blame_in_sentence(sentence: str, person: str) -> tuple[str, str] | None:
     """(the words that put the blame on a person, the person) when a sentence names a person
     as the cause, else None."""
@@ -124,7 +128,10 @@ def blame_in_sentence(sentence: str, person: str) -> tuple[str, str] | None:
     possessive = "|".join(rules.POSSESSIVE_FAULTS)
     direct = "|".join(rules.DIRECT_FAULT_WORDS)
     who = rf"(?<![\w-])(?P<who>{person})(?![\w-])"
-    for pattern in (rf"{who}(?:['’]s)?\b[^.;:!?,]{{0,60}}?\b(?:{faults})\b",
+    # between the person and the fault: words of the same clause ("Kevin noticed that the job
+    # had failed to start" is about the job)
+    gap = rf"(?:(?!\b(?:{_CLAUSE_WORDS})\b)[^.;:!?,]){{0,60}}?"
+    for pattern in (rf"{who}(?:['’]s)?\b{gap}\b(?:{faults})\b",
                     rf"{who}\s+(?:\w+ly\s+)?(?:{direct})\b",
                     rf"\b(?:{causes})\s+(?:the\s+)?{who}(?!['’]s\s+(?:alert|dashboard|team))",
                     rf"{who}['’]s\s+(?:\w+\s+)?(?:{possessive})\b"):
