@@ -9,8 +9,18 @@ of the largest process (ownit or the git it starts), read with
 minute for 50,000 commits, with memory that does not grow with the number of commits (one
 streaming ``git log``, per-file state only).
 
-Measured on the project's 2-core build machine (shared with other jobs), 2026-12-01:
-    RESULT_PLACEHOLDER
+Measured on the project's 2-core build machine (shared with other jobs, load about 3.5),
+2026-12-01, git 2.39, Python 3.11:
+
+     commits  build (s)  bus-factor (s)  peak RSS ownit (MiB)  peak RSS git (MiB)  files  TF
+       10000        5.4             0.4                  27.5                42.6   1999  24
+       50000       20.6             3.2                  32.5               162.8   1999  20
+
+So 50,000 commits take about 3 s, far under the minute. ownit's own memory hardly moves (what
+grows is one counter per file and person who touched it, not per commit). git's peak is
+mostly its delta-base cache (``core.deltaBaseCacheLimit``, 96 MiB by default) and the mapped
+pack: bounded, not a copy of the log; with ``-c core.deltaBaseCacheLimit=16m`` the same
+``git log`` peaked at 58 MiB here, no slower.
 
 Run: ``.venv/bin/python benchmarks/bus_factor_speed.py [--commits 10000 50000]``
 """
