@@ -122,6 +122,10 @@ def lint_sentence(sentence: str, people: str = "Kevin Marsh, Priya Shah") -> lis
     ("Kevin rolled back the deploy, which caused the errors to stop.", []),
     ("Kevin noticed that the nightly job had failed to start.", []),
     ("Priya deployed the pool change without testing it.", ["blame-person"]),
+    # a name the document never introduced, before a fault only a person makes
+    ("After lunch Alice Wong forgot to renew the certificate.", ["blame-person"]),
+    ("We forgot to renew the certificate, and we own that.", []),
+    ("The Redis failover neglected nothing.", []),
     ("Kevin accidentally caused the outage.", ["blame-person"]),
 ])
 def test_blame_rules_on_one_sentence(sentence, rules):

@@ -138,6 +138,11 @@ def blame_in_sentence(sentence: str, person: str) -> tuple[str, str] | None:
         match = re.search(pattern, sentence, _FLAGS)
         if match:
             return match.group(0), match.group("who")
+    human = "|".join(rules.HUMAN_ONLY_FAULTS)
+    for match in re.finditer(rf"(?<![\w-])(?P<who>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(?:\w+ly\s+)?"
+                             rf"(?i:{human})\b", sentence):
+        if match.group("who").split()[0].lower() not in rules.NOT_NAMES:
+            return match.group(0), match.group("who")
     return None
 
 

@@ -103,6 +103,14 @@ CAUSE_PHRASES = (r"caused by", r"due to", r"because of", r"the fault of", r"blam
                  r"(?:with|on)", r"responsibility of", r"triggered by")
 POSSESSIVE_FAULTS = (r"mistake", r"error", r"fault", r"oversight", r"negligence", r"typo",
                      r"bad (?:push|deploy|change|config)")
+# Faults only a person commits: a capitalised name right before one is taken for a person even
+# when the document never introduced them ("Alice forgot to renew the certificate"). "We" and
+# "I" are left alone: owning a mistake is what the course asks for.
+HUMAN_ONLY_FAULTS = (r"forgot", r"neglected", r"overlooked", r"messed up", r"screwed up",
+                     r"botched", r"made (?:a|an) (?:mistake|error|blunder)",
+                     r"did(?:n['’]t| not) bother", r"fat[- ]fingered", r"carelessly")
+NOT_NAMES = ("we", "i", "they", "it", "the", "this", "that", "these", "those", "our", "nobody",
+             "everyone", "everybody", "someone", "no", "one", "team", "then", "also", "who")
 PERSON_RULE_ID = "blame-person"
 PERSON_RULE_ADVICE = ("make the system the subject: say what the change was and which safeguard "
                       "was missing, e.g. \"a config change reached production without "
