@@ -127,9 +127,19 @@ def test_a_folder_inside_a_repository_is_not_the_repository(small):
     assert code == 2 and "is not a git repository" in err
 
 
-def test_missing_folder(tmp_path):
+def test_missing_folder_or_a_file(tmp_path):
     code, err = run({"repo": tmp_path / "nope"})
     assert code == 2 and "does not exist" in err
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    code, err = run({"repo": tmp_path / "file.txt"})
+    assert code == 2 and "is not a folder" in err
+
+
+def test_until_with_a_zone(small):
+    # the first commit is at 10:00 UTC, so 11:30+02:00 (09:30 UTC) is before it
+    code, err = run({"repo": small.path, "until": "2024-01-01T11:30+02:00"})
+    assert code == 2 and "before the first commit" in err
+    assert run({"repo": small.path, "until": "2024-01-01T12:30+02:00"})[0] == 0
 
 
 def test_empty_history(tmp_path):
