@@ -7,6 +7,11 @@ hindsight); action items without owner, type, priority or ticket, or that cannot
 5 Whys that stops at a person; a timeline out of order or without a time zone. A finding the
 team has judged wrong is switched off in the document itself with an HTML comment (see
 :func:`ignored`), so the reason sits next to the sentence.
+
+One module a check (:mod:`.sections`, :mod:`.blame`, :mod:`.action_items`, :mod:`.five_whys`,
+:mod:`.timeline`), all on the document :mod:`.document` parses, with the words they look for
+kept as data in :mod:`.rules`. They are heuristics on words: a finding asks the author to look
+again, it does not pass judgement.
 """
 
 from __future__ import annotations
@@ -17,10 +22,15 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from ownit.team.postmortem_lint import checks
-from ownit.team.postmortem_lint.checks import Finding
+from ownit.team.postmortem_lint.action_items import check_action_items
+from ownit.team.postmortem_lint.blame import check_blame
 from ownit.team.postmortem_lint.document import parse
+from ownit.team.postmortem_lint.findings import Finding
+from ownit.team.postmortem_lint.five_whys import check_five_whys
+from ownit.team.postmortem_lint.people import people_named
 from ownit.team.postmortem_lint.rules import RULE_IDS
+from ownit.team.postmortem_lint.sections import check_sections
+from ownit.team.postmortem_lint.timeline import check_timeline
 
 __all__ = ["BadInput", "Finding", "RULE_IDS", "lint_file", "lint_text", "main"]
 
@@ -56,10 +66,10 @@ def lint_text(text: str) -> list[Finding]:
     """Every finding on a post-mortem's Markdown, in line order, less those switched off by
     ``postmortem-lint: ignore`` comments."""
     document = parse(text)
-    people = checks.people_named(document)
-    found = [*checks.check_sections(document), *checks.check_blame(document, people),
-             *checks.check_action_items(document, people),
-             *checks.check_five_whys(document, people), *checks.check_timeline(document)]
+    people = people_named(document)
+    found = [*check_sections(document), *check_blame(document, people),
+             *check_action_items(document, people), *check_five_whys(document, people),
+             *check_timeline(document)]
     per_line, whole = ignored(document.lines)
 
     def kept(f: Finding) -> bool:

@@ -74,6 +74,14 @@ def plain(text: str) -> str:
     return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|>])", r"\1", text)
 
 
+def column_index(header: tuple[str, ...], names: tuple[str, ...]) -> int | None:
+    """The index of the first header cell whose text is one of ``names`` (lower case)."""
+    for i, cell in enumerate(header):
+        if plain(cell).strip().lower().rstrip(":") in names:
+            return i
+    return None
+
+
 def parse(text: str) -> Document:
     lines = text.splitlines()
     tokens = _PARSER.parse(text)
