@@ -119,7 +119,7 @@ def analyse(*, repo: Path | str, until: str | datetime | None = None,
     aliases = check_alias_file(Path(alias_file)) if alias_file is not None else None
     repository = GitRepository(repo, alias_file=aliases)
     snapshot = repository.snapshot(moment)
-    selection = FileSelection.build(include=include, exclude=exclude)
+    selection = FileSelection.build(include=include or (), exclude=exclude or ())
     kept, left_out = selection.split(repository.files_at(snapshot.commit))
     if not kept:
         raise RepositoryError(

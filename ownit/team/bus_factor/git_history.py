@@ -226,7 +226,7 @@ def _parse_log(tokens: Iterator[bytes]) -> Iterator[Commit]:
             current = Commit(token[1:].decode("ascii"), name.decode("utf-8", "replace"),
                              email.decode("utf-8", "replace"), int(stamp))
             continue
-        status = token.lstrip(b"\n").decode("ascii")[:1]
+        status = token.lstrip(b"\n")[:1].decode("ascii", "replace")
         if not status or current is None:
             continue
         if status in ("R", "C"):
