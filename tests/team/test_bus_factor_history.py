@@ -217,6 +217,23 @@ def test_until_reads_the_repository_as_it_was(tmp_path):
     assert analyse(repo=repo.path, until="2024-01-01", progress=False).commit == now.commit
 
 
+def test_until_follows_the_main_line_not_a_branch_merged_later(tmp_path):
+    repo = History(tmp_path / "branches")
+    repo.commit(ANA, write={"main.py": body("main")})
+    git(repo.path, "switch", "--quiet", "-c", "feature")
+    feature_time = repo.commit(BEN, write={"feature.py": body("feature")})
+    git(repo.path, "switch", "--quiet", "main")
+    repo.commit(ANA, write={"other.py": body("other")})
+    git(repo.path, "merge", "--quiet", "--no-ff", "-m", "merge", "feature",
+        env=repo.env(ANA, repo.next_time()))
+    # at the feature commit's time, main held main.py only: the branch was merged later
+    then = analyse(repo=repo.path, until=feature_time.isoformat(), progress=False)
+    assert [f.path for f in then.files] == ["main.py"]
+    assert set(then.developers) == {"ana@example.org"}
+    now = analyse(repo=repo.path, progress=False)
+    assert [f.path for f in now.files] == ["feature.py", "main.py", "other.py"]
+
+
 def test_a_bare_repository_gives_the_same_result(tmp_path):
     repo = two_address_history(tmp_path / "work", mailmap=True)
     git(tmp_path, "clone", "--quiet", "--bare", str(repo.path), "bare.git")

@@ -150,10 +150,11 @@ class GitRepository:
         return result
 
     def snapshot(self, until: datetime | None = None) -> Snapshot:
-        """The newest commit on HEAD made at or before ``until`` (default: HEAD itself)."""
+        """The newest commit on HEAD's first-parent line (the main branch as it stood) made at or
+        before ``until`` (default: HEAD itself); a side branch merged later is not yet in."""
         roots = self._run("log", "--max-parents=0", "--format=%ct", "HEAD").stdout.split()
         first = datetime.fromtimestamp(min(int(t) for t in roots), UTC)
-        args = ["rev-list", "-1"]
+        args = ["rev-list", "-1", "--first-parent"]
         if until is not None:
             args.append(f"--before=@{int(until.timestamp())}")
         commit = self._run(*args, "HEAD").stdout.strip()
