@@ -8,7 +8,9 @@ repository's ``.mailmap`` merges. The same arguments always give the same histor
 
 from __future__ import annotations
 
+import atexit
 import random
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -111,8 +113,11 @@ _SAMPLE: Path | None = None
 
 
 def sample_repository() -> Path:
-    """The small sample team's repository, built once per process in a temporary folder."""
+    """The small sample team's repository, built once per process in a temporary folder that
+    goes when the process ends."""
     global _SAMPLE
     if _SAMPLE is None or not _SAMPLE.exists():
-        _SAMPLE = build_repository(Path(tempfile.mkdtemp(prefix="ownit-sample-")) / "checkout")
+        scratch = tempfile.mkdtemp(prefix="ownit-sample-")
+        atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+        _SAMPLE = build_repository(Path(scratch) / "checkout")
     return _SAMPLE
