@@ -126,6 +126,8 @@ def lint_sentence(sentence: str, people: str = "Kevin Marsh, Priya Shah") -> lis
     ("After lunch Alice Wong forgot to renew the certificate.", ["blame-person"]),
     ("We forgot to renew the certificate, and we own that.", []),
     ("The Redis failover neglected nothing.", []),
+    ("The lazy-loaded module timed out.", []),  # technical words that look like judgement
+    ("The API returned a user error response (400).", []),
     ("Kevin accidentally caused the outage.", ["blame-person"]),
 ])
 def test_blame_rules_on_one_sentence(sentence, rules):

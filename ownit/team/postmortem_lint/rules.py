@@ -58,7 +58,8 @@ BLAME_RULES: tuple[BlameRule, ...] = (
     BlameRule(
         "blame-judgement",
         (r"\bcareless(?:ly|ness)?\b", r"\bsloppy\b", r"\bsloppiness\b", r"\bnegligen(?:t|ce)\b",
-         r"\blazy\b", r"\bincompeten(?:t|ce)\b", r"\breckless(?:ly)?\b", r"\bstupid\b",
+         r"\blazy\b(?![- ](?:load|loading|loaded|evaluation|init|initiali[sz]ation|import))",
+         r"\bincompeten(?:t|ce)\b", r"\breckless(?:ly)?\b", r"\bstupid\b",
          r"\bdumb\b", r"\birresponsibl[ey]\b", r"\binattentive\b", r"\brookie mistake\b",
          r"\bnot paying attention\b", r"\bdid(?:n['’]t| not) bother\b"),
         "judges a person instead of describing what happened",
@@ -67,7 +68,9 @@ BLAME_RULES: tuple[BlameRule, ...] = (
         drop_match=True),
     BlameRule(
         "blame-human-error",
-        (r"\bhuman error\b", r"\boperator error\b", r"\buser error\b", r"\bpilot error\b",
+        (r"\bhuman error\b", r"\boperator error\b",
+         r"\buser error\b(?!s?\s+(?:code|codes|message|messages|response|responses|page|rate))",
+         r"\bpilot error\b",
          r"\bpebkac\b", r"\bfat[- ]finger(?:ed|ing)?\b"),
         "names \"human error\" as a cause, which ends the inquiry where it should start",
         "ask what made the slip possible and easy, and name that, e.g. \"a manual step with "
