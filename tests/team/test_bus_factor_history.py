@@ -277,3 +277,26 @@ def test_the_same_file_added_on_two_branches_has_two_creators(tmp_path):
     both = 3.293 + 1.098  # FA 1, no change by anyone
     assert people_of(report, "shared.py") == {"ben@example.org": (1, 0, 0, pytest.approx(both)),
                                               "cleo@example.org": (1, 0, 0, pytest.approx(both))}
+
+
+def test_a_file_born_in_a_merge_commit_has_no_creator(tmp_path):
+    repo = History(tmp_path / "evil-merge")
+    repo.commit(ANA, write={"README.md": "notes\n"})  # documentation: not counted
+    git(repo.path, "switch", "--quiet", "-c", "side")
+    repo.commit(BEN, write={"NOTES.md": "more notes\n"})
+    git(repo.path, "switch", "--quiet", "main")
+    git(repo.path, "merge", "--quiet", "--no-ff", "--no-commit", "side")
+    (repo.path / "glue.py").write_text(body("glue"), encoding="utf-8")
+    git(repo.path, "add", "glue.py")
+    git(repo.path, "commit", "--quiet", "-m", "merge with a new file",
+        env=repo.env(CLEO, repo.next_time()))
+    repo.edit(ANA, "glue.py", 1)
+    repo.edit(BEN, "glue.py", 1)
+    report = analyse(repo=repo.path, progress=False)
+    # the merge commit is skipped, so nobody created glue.py: FA 0, DL 1, AC 1 for both,
+    # 3.293 + 0.164 - 0.321 ln 2 = 3.2345 < 3.293: no author, 1 of 1 files orphaned at once
+    each = pytest.approx(3.293 + 0.164 - 0.321 * math.log(2))
+    assert people_of(report, "glue.py") == {"ana@example.org": (0, 1, 1, each),
+                                            "ben@example.org": (0, 1, 1, each)}
+    assert report.orphaned == ["glue.py"]
+    assert report.truck_factor == 0
