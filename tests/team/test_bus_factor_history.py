@@ -11,6 +11,7 @@ import pytest
 from team_git import ANA, BEN, CLEO, DEV, History, body, git
 
 from ownit.team.bus_factor import analyse
+from ownit.team.bus_factor.render import as_text
 
 
 def people_of(report, path: str) -> dict[str, tuple[int, int, int, float]]:
@@ -300,3 +301,6 @@ def test_a_file_born_in_a_merge_commit_has_no_creator(tmp_path):
                                             "ben@example.org": (0, 1, 1, each)}
     assert report.orphaned == ["glue.py"]
     assert report.truck_factor == 0
+    text = as_text(report)
+    assert "have no author even now: nobody has to leave" in text
+    assert "Nobody authors any of these files" in text and "Files at risk" not in text

@@ -123,8 +123,12 @@ def as_text(report: BusFactorReport) -> str:
     if walk.orphaned_at_start * 2 > total:
         lines += [f"More than half of the files ({walk.orphaned_at_start} of {total}) have no "
                   "author even now: nobody has to leave.", ""]
-    lines.append("People whose loss orphans the most files (the greedy order of Avelino et al. "
-                 "2016):")
+    if not walk.departures:
+        lines.append("Nobody authors any of these files (everyone who touched them did so a "
+                     "little).")
+    else:
+        lines.append("People whose loss orphans the most files (the greedy order of Avelino et "
+                     "al. 2016):")
     rows = [("#", "person", "authors", "orphaned once gone")]
     shown = walk.departures[: max(report.truck_factor, 1) + 2]
     for n, step in enumerate(shown, 1):
@@ -133,7 +137,7 @@ def as_text(report: BusFactorReport) -> str:
         rows.append((str(n), clean(report.label(step.developer)),
                      f"{step.files_authored} files",
                      f"{step.orphaned} ({step.orphaned_share:.0%}){mark}"))
-    lines += _table(rows)
+    lines += _table(rows) if len(rows) > 1 else []
     lines.append("")
 
     silos = report.silos
