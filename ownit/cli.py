@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -127,6 +128,19 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_bus_factor(args: argparse.Namespace) -> int:
+    from ownit.team.bus_factor import main
+
+    return main(repo=args.repo, until=args.until, as_json=args.json, html=args.html,
+                alias_file=args.alias_file, include=args.include, exclude=args.exclude)
+
+
+def _cmd_postmortem_lint(args: argparse.Namespace) -> int:
+    from ownit.team.postmortem_lint import main
+
+    return main(path=args.file, as_json=args.json)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ownit",
@@ -188,6 +202,35 @@ def build_parser() -> argparse.ArgumentParser:
     workshop.add_argument("--port", type=int, default=8866, help="port to serve on (default 8866)")
     workshop.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     workshop.set_defaults(run=_cmd_workshop)
+
+    bus = sub.add_parser(
+        "bus-factor", help="the truck factor of a git repository (take it to your team)",
+        description="The truck factor of a git repository (a clone or a bare repository) by "
+                    "the degree-of-authorship model of Avelino et al. (ICPC 2016): the people "
+                    "whose loss orphans most files, knowledge silos, files at risk.")
+    bus.add_argument("repo", type=Path, metavar="REPO")
+    bus.add_argument("--until", metavar="DATE",
+                     help="the repository as it was at DATE (YYYY-MM-DD or ISO 8601 time; "
+                          "default: HEAD)")
+    bus.add_argument("--json", action="store_true", help="print one JSON object")
+    bus.add_argument("--html", type=Path, metavar="OUT.html",
+                     help="also write a self-contained page with a plot and a silo map")
+    bus.add_argument("--alias-file", type=Path, metavar="F",
+                     help="extra aliases in git's mailmap format, on top of .mailmap")
+    bus.add_argument("--include", action="append", default=[], metavar="GLOB",
+                     help="count files matching GLOB even if a rule leaves them out (repeatable)")
+    bus.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                     help="leave files matching GLOB out too (repeatable)")
+    bus.set_defaults(run=_cmd_bus_factor)
+
+    lint = sub.add_parser(
+        "postmortem-lint", help="check a Markdown post-mortem (sections, blame, action items)",
+        description="Check a post-mortem written in Markdown: required sections, blameful "
+                    "language, action items, the 5 Whys and the timeline. One finding per line "
+                    "(FILE:LINE: rule: message); exit 1 when there are findings.")
+    lint.add_argument("file", type=Path, metavar="FILE.md")
+    lint.add_argument("--json", action="store_true", help="print one JSON object")
+    lint.set_defaults(run=_cmd_postmortem_lint)
     return parser
 
 
@@ -199,6 +242,10 @@ def main(argv: list[str] | None = None) -> int:
     except CourseNotFound as exc:
         print(f"ownit {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # `ownit bus-factor REPO | head`: the reader has gone; stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":
