@@ -22,6 +22,7 @@ from nbgrader.apps import NbGraderAPI
 from autograder.feedback import feedback_html, read_notebook
 from autograder.prepared import Prepared
 from autograder.safe import clean_text
+from autograder.sandbox import box_tag, remove_leftovers
 from autograder.settings import (
     AUTOGRADED_DIRECTORY,
     GRADEBOOK,
@@ -92,9 +93,7 @@ def grade_submission(prepared: Prepared, submission: Path, student_id: str,
                       render)
     finally:
         if sandbox:
-            from autograder.sandbox import remove_leftovers
-
-            remove_leftovers(work / "box")
+            remove_leftovers(box_tag(work))
         if owned:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -108,7 +107,7 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
     placed.mkdir(parents=True, exist_ok=True)
     for notebook in submission.glob("*.ipynb"):
         shutil.copy(notebook, placed / notebook.name)
-    config = harden(course_config(work), sandbox=sandbox, limits=limits, box_parent=work / "box")
+    config = harden(course_config(work), sandbox=sandbox, limits=limits, box_tag=box_tag(work))
     # Grade against the cached source without copying it.
     config.CourseDirectory.source_directory = str(prepared.folder / "solutions")
     result = NbGraderAPI(config=config).autograde(aid, student_id, force=True, create=True)

@@ -181,11 +181,18 @@ def sandbox_command(inner: list[str], *, seed: Path, conn_dir: Path, uid: int,
     return args
 
 
-def remove_leftovers(box_parent: Path) -> None:
-    """Remove every sandbox under ``box_parent`` whose kernel manager did not (a crash of the
-    grading process, a path of jupyter_client that skipped cleanup): folder and control group
-    share a name, so both are found."""
-    for box in box_parent.glob("ownit-box-*"):
+def box_tag(owner: Path) -> str:
+    """A short tag naming the sandboxes made for ``owner`` (a worker's scratch folder)."""
+    import hashlib
+
+    return hashlib.sha256(str(owner).encode()).hexdigest()[:8]
+
+
+def remove_leftovers(tag: str) -> None:
+    """Remove every sandbox tagged ``tag`` whose kernel manager did not (a crash of the grading
+    process, a path of jupyter_client that skipped cleanup): folder and control group share a
+    name, so both are found."""
+    for box in Path(tempfile.gettempdir()).glob(f"ownit-box-{tag}-*"):
         cgroups.named(box.name).remove()
         shutil.rmtree(box, ignore_errors=True)
 
@@ -207,8 +214,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     work_bytes = Integer(_DEFAULTS.work_bytes, help="Size of the kernel's working folder."
                          ).tag(config=True)
     tmp_bytes = Integer(_DEFAULTS.tmp_bytes, help="Size of the kernel's /tmp.").tag(config=True)
-    box_parent = Unicode("", help="Folder for the sandbox's own files (sockets, data seed); "
-                                  "the system's temporary folder when empty.").tag(config=True)
+    box_tag = Unicode("", help="Tag in the name of the sandbox's folder (sockets, data seed), "
+                               "so its owner can remove what a crash left behind.").tag(config=True)
     copy_ignore = List(Unicode(), ["*.ipynb", ".ipynb_checkpoints"],
                        help="Files of the working folder the kernel does not get a copy of: the "
                             "notebook being graded holds the hidden tests.").tag(config=True)
@@ -217,10 +224,10 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        parent = self.box_parent or None
-        if parent:
-            Path(parent).mkdir(parents=True, exist_ok=True)
-        self._box = Path(tempfile.mkdtemp(prefix="ownit-box-", dir=parent))
+        # In the system's temporary folder, whose path is short: a socket's path has a limit of
+        # about 100 bytes, which a scratch folder deep in OUT would exceed.
+        prefix = f"ownit-box-{self.box_tag}-" if self.box_tag else "ownit-box-"
+        self._box = Path(tempfile.mkdtemp(prefix=prefix))
         os.chmod(self._box, 0o711)
         self._conn = self._box / "conn"
         self._conn.mkdir()

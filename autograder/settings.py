@@ -84,7 +84,7 @@ class Limits:
 
 
 def harden(c: Config, *, sandbox: bool, limits: Limits | None = None,
-           box_parent: Path | None = None) -> Config:
+           box_tag: str | None = None) -> Config:
     """Own It's autograde pipeline: nbgrader's steps plus the ones that judge safely.
 
     Order matters: forged metadata goes before nbgrader restores the instructor's cells; the
@@ -118,8 +118,8 @@ def harden(c: Config, *, sandbox: bool, limits: Limits | None = None,
         for name in ("memory_bytes", "cpu_seconds", "file_bytes", "open_files", "processes",
                      "work_bytes", "tmp_bytes"):
             setattr(c.SandboxedKernelManager, name, getattr(limits, name))
-        if box_parent is not None:
-            c.SandboxedKernelManager.box_parent = str(box_parent)
+        if box_tag is not None:
+            c.SandboxedKernelManager.box_tag = box_tag
     return c
 
 

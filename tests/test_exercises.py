@@ -194,7 +194,9 @@ def test_own_grader_gives_honest_work_what_plain_nbgrader_gives(graded, tmp_path
     auto = _auto_parts(source)
     differ = []
     for student in notebooks:
-        ours = {p["id"]: p["score"] for p in state[f"{student}/{assignment_id}"]["parts"]}
+        entry = state[f"{student}/{assignment_id}"]
+        assert "parts" in entry, (student, entry.get("row", {}).get("detail"))
+        ours = {p["id"]: p["score"] for p in entry["parts"]}
         theirs = {part: plain[student].parts[part][0] for part in auto}
         differ += [(student, part, ours.get(part), theirs[part]) for part in auto
                    if ours.get(part) != theirs[part]]

@@ -47,7 +47,7 @@ def sandboxed(tmp_path):
     (work / "data").mkdir(parents=True)
     (work / "data" / "words.txt").write_text("own it\n")
     config = Config()
-    config.SandboxedKernelManager.box_parent = str(tmp_path / "box")
+    config.SandboxedKernelManager.box_tag = "test"
     config.SandboxedKernelManager.memory_bytes = 768 * 2**20
     config.SandboxedKernelManager.work_bytes = 64 * 2**20
     config.SandboxedKernelManager.tmp_bytes = 64 * 2**20
