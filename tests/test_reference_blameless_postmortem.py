@@ -7,12 +7,9 @@ them. The data tests keep ``solutions/blameless_postmortem/data`` reproducible f
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from conftest import ROOT, solution_namespace
-from ownit.generators import blameless_postmortem as generator
+from conftest import solution_namespace
 
 ID = "blameless_postmortem"
 
@@ -47,21 +44,3 @@ def test_five_whys_ending_at_a_person_fails(solution):
     chain = [*SYLLABUS_CHAIN[:-1],
              {"why": "Why did we use defaults?", "because": "Because Kevin forgot."}]
     assert solution["five_whys_problems"](chain, ["Kevin"]) == [(5, "names_person")]
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def test_generator_is_deterministic(tmp_path):
-    first, second = tmp_path / "first", tmp_path / "second"
-    generator.write(first)
-    generator.write(second)
-    assert _files(first)
-    assert _files(first) == _files(second)
-
-
-def test_committed_data_matches_a_fresh_generation(tmp_path):
-    generator.write(tmp_path)
-    assert _files(ROOT / "solutions" / ID / "data") == _files(tmp_path)

@@ -1,16 +1,12 @@
 """The ``bus_factor`` reference solution against the published numbers of Avelino et al.
-(ICPC 2016), and its data generator against itself: same bytes every run, same as committed."""
+(ICPC 2016) (the data's rebuild is tested for every exercise in tests/test_exercises.py)."""
 
 from __future__ import annotations
-
-import filecmp
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from conftest import ROOT, solution_namespace
-from ownit.generators import bus_factor as generator
 
 DATA = ROOT / "solutions" / "bus_factor" / "data"
 
@@ -73,20 +69,3 @@ def test_pairing_plan_raises_the_truck_factor_of_the_exercise_data(sol):
     before = sol["truck_factor"](sol["file_authors"](counts))[0]
     paired = sol["simulate_pairing"](counts, sol["plan"], 5)
     assert sol["truck_factor"](sol["file_authors"](paired))[0] > before
-
-
-def test_generator_is_deterministic(tmp_path: Path):
-    first = generator.write(tmp_path / "one")
-    second = generator.write(tmp_path / "two")
-    assert [p.name for p in first] == [p.name for p in second]
-    for a, b in zip(first, second, strict=True):
-        assert a.read_bytes() == b.read_bytes(), f"{a.name} differs between two runs"
-
-
-def test_committed_data_is_a_fresh_generation(tmp_path: Path):
-    fresh = generator.write(tmp_path)
-    assert sorted(p.name for p in DATA.iterdir()) == sorted(p.name for p in fresh)
-    for path in fresh:
-        assert filecmp.cmp(path, DATA / path.name, shallow=False), (
-            f"solutions/bus_factor/data/{path.name} is stale: run "
-            "`python -m ownit.generators bus_factor`")

@@ -2,8 +2,8 @@
 
 The Shakespeare search incident (Google, *Site Reliability Engineering*, appendix) is the one
 public timeline with agreed durations; if the solution's definitions drift, these tests say so
-before a learner is graded against them. The data tests keep ``solutions/incident_triage/data``
-rebuildable: the generator must be deterministic and the committed files its current output.
+before a learner is graded against them. That the data is rebuilt bit for
+bit is tested for every exercise at once (tests/test_exercises.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, solution_namespace
-from ownit.generators import incident_triage as generator
 
 ID = "incident_triage"
 DATA = ROOT / "solutions" / ID / "data"
@@ -76,18 +75,3 @@ def test_story_holds_together(solution):
 
 def _contents(folder) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
-
-
-def test_generator_is_deterministic(tmp_path):
-    first, second = tmp_path / "first", tmp_path / "second"
-    written = generator.write(first)
-    generator.write(second)
-    assert sorted(path.name for path in written) == sorted(_contents(first))
-    assert _contents(first) == _contents(second)
-
-
-def test_committed_data_is_fresh(tmp_path):
-    generator.write(tmp_path)
-    assert _contents(DATA) == _contents(tmp_path), (
-        "solutions/incident_triage/data is stale: run "
-        "`python -m ownit.generators incident_triage`, then `ownit release`")

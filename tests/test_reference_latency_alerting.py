@@ -1,5 +1,5 @@
 """The latency_alerting reference solution against the numbers published in the SRE Workbook
-(ch. 5, "Alerting on SLOs"), and its data against its generator.
+(ch. 5, "Alerting on SLOs"), and the shape of its generated data.
 
 The notebook's own tests check the learner's functions on the exercise's data. These check that the
 reference itself agrees with the published arithmetic, so a wrong solution can't quietly set the
@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import ROOT, solution_namespace
+from conftest import solution_namespace
 from ownit.generators import latency_alerting as generator
 
 ASSIGNMENT = "latency_alerting"
@@ -77,26 +77,6 @@ def test_multiwindow_alert_pages_on_a_total_outage_within_a_minute(solution):
     alerts = solution["multiwindow_alert"](traffic)
     assert alerts.index[alerts["page_fast"]][0] == minutes[60]
     assert not alerts["page_fast"].iloc[:60].any()
-
-
-def _generated_bytes(folder) -> dict[str, bytes]:
-    paths = generator.write(folder)
-    return {path.name: path.read_bytes() for path in paths}
-
-
-def test_generator_is_deterministic(tmp_path):
-    first = _generated_bytes(tmp_path / "first")
-    second = _generated_bytes(tmp_path / "second")
-    assert first.keys() == second.keys()
-    assert first == second
-
-
-def test_committed_data_is_a_fresh_generation(tmp_path):
-    fresh = _generated_bytes(tmp_path)
-    committed = ROOT / "solutions" / ASSIGNMENT / "data"
-    assert sorted(p.name for p in committed.iterdir()) == sorted(fresh)
-    stale = [name for name, data in fresh.items() if (committed / name).read_bytes() != data]
-    assert not stale, f"regenerate with: python -m ownit.generators {ASSIGNMENT} ({stale})"
 
 
 def test_generated_log_has_the_shape_the_exercise_promises(tmp_path):
