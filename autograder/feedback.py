@@ -5,9 +5,10 @@ One specification for every feedback page (``docs/grading.md``, "Feedback"):
   learner code runs in the same kernel as the hidden tests and could print what it saw of them;
 - test cells from the student release (the visible part only), each with passed or failed, the
   points and a hint written by the grader from the test's own words (:mod:`autograder.grading`);
-- the instructor's Markdown rendered from the source notebook (with the images beside it
-  embedded), the learner's Markdown verbatim; what is the instructor's is decided from the
-  source, never from a submission's metadata;
+- the instructor's Markdown rendered from the student release (with the images beside it
+  embedded; never from the source, which holds solutions and mark schemes), the learner's
+  Markdown verbatim; what is the instructor's is decided from the release, never from a
+  submission's metadata;
 - outputs reduced to text and images (:mod:`autograder.safe`), sizes bounded, so one page costs
   milliseconds whatever the submission holds; rendered by the worker that graded it.
 """
@@ -34,7 +35,10 @@ TEMPLATES = Path(__file__).with_name("templates")
 HIGHLIGHT_LIMIT = 20_000  # characters of code highlighted; longer sources are shown plain
 SOURCE_LIMIT = 100_000  # characters of one cell's source shown
 OUTPUT_TEXT_LIMIT = 20_000  # characters of one text output shown
-PAGE_BUDGET = 4 * 2**20  # characters of learner content on one page (images included)
+PAGE_BUDGET = 4 * 2**20  # characters of one page's cells, as rendered (images included)
+HIGHLIGHT_BUDGET = 400_000  # characters of code highlighted per page (highlighting is costly)
+BLOCK_COST = 64  # what any cell or output costs at least, so empty ones cannot be countless
+FULL = "[the rest of this notebook is not shown: the page is full]"
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif", ".svg": "image/svg+xml"}
 
@@ -99,23 +103,46 @@ def _embed_images(html: str, folder: Path | None) -> str:
 
 
 def _prose(source: str, folder: Path | None) -> Markup:
-    """The instructor's Markdown (trusted: it comes from the source notebook), as HTML."""
+    """The instructor's Markdown (trusted: it comes from the student release), as HTML."""
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
     return Markup(_embed_images(markdown2html_mistune(source), folder))
 
 
 class _Budget:
+    """What one page may still hold: every rendered character counts, code included."""
+
     def __init__(self, size: int):
         self.left = size
+        self.highlight_left = HIGHLIGHT_BUDGET
+
+    @property
+    def full(self) -> bool:
+        return self.left <= 0
+
+    def code(self, source: str) -> Markup:
+        source = safe.clean_text(source, SOURCE_LIMIT)
+        if len(source) <= min(HIGHLIGHT_LIMIT, self.highlight_left):
+            self.highlight_left -= len(source)
+            rendered = _code(source)
+        else:
+            rendered = Markup.escape(source)
+        self.left -= len(rendered) + BLOCK_COST
+        return rendered
+
+    def text(self, source: str) -> Markup:
+        rendered = Markup.escape(safe.clean_text(source, SOURCE_LIMIT))
+        self.left -= len(rendered) + BLOCK_COST
+        return rendered
 
     def outputs(self, outputs) -> list[dict]:
         shown = []
         for output in safe.safe_outputs(outputs):
-            if self.left <= 0:
+            if self.full:
                 shown.append({"text": "[more output not shown: this page is full]",
                               "stream": "stdout"})
                 break
+            self.left -= BLOCK_COST
             shown.append(self._one(output))
         return shown
 
@@ -140,22 +167,26 @@ class _Budget:
         return {"text": text, "stream": "stdout"}
 
 
-def blocks(submitted, source, release, parts: dict[str, Part],
+def blocks(submitted, release, parts: dict[str, Part],
            folder: Path | None = None) -> list[Block]:
-    """The page's cells, in the learner's order (see the module docstring for the rules)."""
-    source_cells = {m["grade_id"]: c for c in source.cells
-                    if isinstance((m := _meta(c)).get("grade_id"), str)}
+    """The page's cells, in the learner's order (see the module docstring for the rules).
+
+    Every instructor cell comes from the *student release*, never the source: the source holds
+    solutions, hidden tests and mark schemes that nbgrader strips from the release."""
     release_cells = {m["grade_id"]: c for c in release.cells
                      if isinstance((m := _meta(c)).get("grade_id"), str)}
-    instructor_texts = safe.instructor_markdown(source)
+    instructor_texts = safe.instructor_markdown(release)
     budget, seen, out = _Budget(PAGE_BUDGET), set(), []
     for cell in submitted.cells:
+        if budget.full:
+            out.append(Block("text", code=Markup.escape(FULL)))
+            break
         if not isinstance(cell, dict) or not isinstance(cell.get("source", ""), (str, list)):
             continue
         text = cell.get("source", "")
         text = "".join(text) if isinstance(text, list) else text
         grade_id = _meta(cell).get("grade_id")
-        trusted = source_cells.get(grade_id) if isinstance(grade_id, str) and \
+        trusted = release_cells.get(grade_id) if isinstance(grade_id, str) and \
             grade_id not in seen else None
         if trusted is not None:
             seen.add(grade_id)
@@ -163,35 +194,40 @@ def blocks(submitted, source, release, parts: dict[str, Part],
                                    parts.get(grade_id), budget, folder))
         elif cell.get("cell_type") == "markdown" and text in instructor_texts:
             out.append(Block("prose", html=_prose(text, folder)))
+            budget.left -= BLOCK_COST
         elif cell.get("cell_type") == "code":
-            out.append(Block("code", code=_code(text), outputs=budget.outputs(cell.get("outputs"))))
+            out.append(Block("code", code=budget.code(text),
+                             outputs=budget.outputs(cell.get("outputs"))))
         else:
-            out.append(Block("text", code=Markup.escape(safe.clean_text(text, SOURCE_LIMIT))))
+            out.append(Block("text", code=budget.text(text)))
     return out
 
 
 def _known_cell(cell, text, trusted, public, part, budget, folder) -> Block:
-    """A submitted cell the source notebook knows by its grade id: its kind comes from the
-    source, its text from the source (instructor cells) or the submission (answers)."""
+    """A submitted cell the release knows by its grade id: its kind comes from the release,
+    its text from the release (instructor cells) or the submission (answers)."""
     meta = _meta(trusted)
     if trusted.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
         visible = public.source if public is not None else "# (tests)"
-        return Block("test", code=_code(visible), part=part, label=meta["grade_id"])
+        return Block("test", code=budget.code(visible), part=part, label=meta["grade_id"])
     if meta.get("solution"):
         label = meta["grade_id"]
         if trusted.cell_type == "code":
-            return Block("code", code=_code(text), outputs=budget.outputs(cell.get("outputs")),
+            return Block("code", code=budget.code(text),
+                         outputs=budget.outputs(cell.get("outputs")),
                          part=part if meta.get("grade") else None, label=label)
-        return Block("text", code=Markup.escape(safe.clean_text(text, SOURCE_LIMIT)),
+        return Block("text", code=budget.text(text),
                      part=part if meta.get("grade") else None, label=label)
+    budget.left -= BLOCK_COST
     if trusted.cell_type == "markdown":
         return Block("prose", html=_prose(trusted.source, folder),
                      part=part if meta.get("task") or meta.get("grade") else None,
                      label=meta["grade_id"])
-    return Block("code", code=_code(trusted.source), outputs=budget.outputs(cell.get("outputs")))
+    return Block("code", code=budget.code(trusted.source),
+                 outputs=budget.outputs(cell.get("outputs")))
 
 
-def feedback_html(*, assignment: str, notebook: str, submitted, source, release,
+def feedback_html(*, assignment: str, notebook: str, submitted, release,
                   parts: list[Part], folder: Path | None = None) -> str:
     """The feedback page of one notebook of one submission."""
     by_id = {p.id: p for p in parts if p.notebook in (None, notebook)}
@@ -210,7 +246,7 @@ def feedback_html(*, assignment: str, notebook: str, submitted, source, release,
         manual_max=sum(p.max_score for p in mine if p.manual),
         total_score=sum(p.score for p in auto), total_max=sum(p.max_score for p in auto),
         others=sorted(others.items()),
-        blocks=blocks(submitted, source, release, by_id, folder))
+        blocks=blocks(submitted, release, by_id, folder))
     return page
 
 

@@ -34,7 +34,12 @@ from autograder.prepared import Prepared, UnknownAssignment, prepare
 from autograder.release import _generate, assignment_ids
 from autograder.safe import spreadsheet_safe
 from autograder.sandbox import ensure_available
-from autograder.settings import AUTOGRADED_DIRECTORY, GRADEBOOK, Limits
+from autograder.settings import (
+    AUTOGRADED_DIRECTORY,
+    GRADEBOOK,
+    Limits,
+    put_own_scripts_on_path,
+)
 from autograder.submissions import Submission, discover, unzip
 
 COLUMNS = ["student_id", "assignment_id", "score", "max_score", "status", "detail"]
@@ -308,8 +313,9 @@ def _prepare_all(root: Path, aids: set[str]) -> tuple[dict[str, Prepared], dict[
     prepared, problems = {}, {}
     for aid in sorted(aids):
         try:
-            prepared[aid] = prepare(root, aid)
+            ready = prepare(root, aid)
             _ensure_assignment(root, aid)
+            prepared[aid] = ready
         except Exception as exc:  # noqa: BLE001 - reported on every row of the assignment
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             problems[aid] = (f"the assignment could not be prepared for grading "
@@ -329,6 +335,9 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
     submission found ends with exactly one row."""
     started = time.monotonic()
     limits = limits or Limits()
+    # Absolute paths: workers and kernels run elsewhere, so nothing may depend on this cwd.
+    root, submitted, out = root.resolve(), submitted.resolve(), out.resolve()
+    put_own_scripts_on_path()  # nbgrader runs alembic by name whenever it opens a gradebook
     check_course_config(root)
     if sandbox:
         ensure_available()
@@ -346,7 +355,7 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
     # discover
     submitted = _unpacked(submitted, work_root / "download")
     found, notes = _one_per_student(discover(submitted, wanted, work_root / "staging",
-                                             read_roster(roster)))
+                                             read_roster(roster), known))
     for sub in found:
         if sub.note:
             key = f"{sub.student}/{sub.assignment}"

@@ -120,7 +120,6 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
     with Gradebook(f"sqlite:///{work / GRADEBOOK}") as gb:
         sub = gb.find_submission(aid, student_id)
         grades = {(nb.name, g.name): g for nb in sub.notebooks for g in nb.grades}
-        kinds = {(nb.name, g.name): g.cell.cell_type for nb in sub.notebooks for g in nb.grades}
         scores = {key: (float(g.score), float(g.max_score)) for key, g in grades.items()}
     autograded = {}
     for name in prepared.notebook_names():
@@ -138,7 +137,9 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
                 continue
             key = (name, meta["grade_id"])
             score, max_score = scores.get(key, (0.0, float(meta.get("points", 0))))
-            manual = kinds.get(key, cell.cell_type) != "code"
+            # Graded by hand: any answer cell (nbgrader's "manually graded answer" is a code
+            # cell too) and any Markdown cell, decided from the source notebook's own flags.
+            manual = bool(meta.get("solution")) or cell.cell_type != "code"
             if manual:
                 manual_max += max_score
                 parts.append(Part(meta["grade_id"], 0.0, max_score, False, True,
@@ -157,7 +158,6 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
         for name in prepared.notebook_names():
             result.feedback[name] = feedback_html(
                 assignment=aid, notebook=name, submitted=read_notebook(placed / f"{name}.ipynb"),
-                source=nbformat.read(prepared.source_dir / f"{name}.ipynb", as_version=4),
                 release=nbformat.read(prepared.release_dir / f"{name}.ipynb", as_version=4),
                 parts=parts, folder=prepared.release_dir)
     return result

@@ -20,7 +20,6 @@ They slot into nbgrader's own autograde pipeline (see :func:`autograder.settings
 from __future__ import annotations
 
 import ast
-import builtins
 import json
 import re
 import time
@@ -215,17 +214,17 @@ def _error(ename: str, evalue: str) -> NotebookNode:
     return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
-# Names of exceptions a hint may repeat. Anything else the kernel reports (a class name is text
-# learner code chooses, like a message) is named only as "an exception".
-BUILTIN_ERRORS = frozenset(
-    name for name, value in vars(builtins).items()
-    if isinstance(value, type) and issubclass(value, BaseException))
+# Names of exceptions a hint may repeat for a *visible* test. A class name is text learner code
+# chooses, like a message, so only these few are named (about three bits a test, the price of a
+# useful hint; pass or fail is one bit a part anyway); in a hidden test none is.
+NAMED_ERRORS = frozenset({"NameError", "TypeError", "ValueError", "KeyError", "IndexError",
+                          "AttributeError", "ZeroDivisionError", "AssertionError"})
 
 
-def raised(name) -> str:
+def raised(name, hidden: bool = False) -> str:
     """How a hint names an exception the learner's code raised."""
     name = str(name)
-    return name if name in BUILTIN_ERRORS else "an exception"
+    return name if name in NAMED_ERRORS and not hidden else "an exception"
 
 
 def _topic(source: str) -> str | None:
@@ -262,8 +261,8 @@ def _from_error(error: dict, sites: list[dict], source: str) -> str:
     if ename == "NotImplementedError":
         return "Not done yet: the answer cell still raises NotImplementedError."
     where = " on the hidden tests' input" if hidden else " while the tests ran"
-    return f"Your code raised {raised(ename)}{where}." + (f" They check: {topic}." if topic
-                                                           else "")
+    return f"Your code raised {raised(ename, hidden)}{where}." + (f" They check: {topic}."
+                                                                   if topic else "")
 
 
 def _raised_in_check(name, site: dict, source: str) -> str:
@@ -272,7 +271,7 @@ def _raised_in_check(name, site: dict, source: str) -> str:
         return "Not done yet: the answer cell still raises NotImplementedError."
     if site.get("hidden"):
         topic = _topic(source)
-        return (f"Your code raised {raised(name)} on the hidden tests' input. "
+        return (f"Your code raised {raised(name, hidden=True)} on the hidden tests' input. "
                 f"They check: {topic or site['hint']}.")
     return f"Your code raised {raised(name)} in this check. {site['hint']}"
 
@@ -389,6 +388,8 @@ class ExecuteBounded(Execute):
         self._bytes: dict[int, int] = {}
         self._notebook_bytes = 0
         self._check_used: dict[int, int] = {}
+        self._notebook_check_bytes = 0
+        self._overflow_error: dict[int, int] = {}
         self._records: dict[int, int] = {}
         self._capped: set[int] = set()
         self._stderr_seen: set[int] = set()
@@ -460,35 +461,48 @@ class ExecuteBounded(Execute):
 
     def process_message(self, msg, cell, cell_index):
         msg_type = msg.get("msg_type")
-        if msg_type in OUTPUT_MESSAGES:
-            content = msg.get("content") or {}
-            size = message_bytes(content)
-            data = content.get("data") if isinstance(content.get("data"), dict) else {}
-            if msg_type == "display_data" and set(data) == {RECORD_MIME}:
-                count = self._records.get(cell_index, 0) + 1
-                used = self._check_used.get(cell_index, 0) + size
-                self._records[cell_index], self._check_used[cell_index] = count, used
-                if count > self.max_records or used > self.max_check_bytes:
-                    return None  # the check then reports nothing, and fails
-                return super().process_message(msg, cell, cell_index)
-            used = self._bytes.get(cell_index, 0) + size
-            self._bytes[cell_index] = used
-            self._notebook_bytes += size
-            if used > self.max_output_bytes or \
-                    self._notebook_bytes > self.max_notebook_output_bytes:
-                self._capped.add(cell_index)
-                if msg_type == "error":
-                    msg = {**msg, "content": {"ename": str(content.get("ename", ""))[:200],
-                                              "evalue": str(content.get("evalue", ""))[:1000],
-                                              "traceback": []}}
-                elif msg_type == "stream" and content.get("name") == "stderr" and \
-                        cell_index not in self._stderr_seen:
-                    self._stderr_seen.add(cell_index)
-                    msg = {**msg, "content": {"name": "stderr",
-                                              "text": str(content.get("text", ""))[:200]}}
-                else:
-                    return None
-        return super().process_message(msg, cell, cell_index)
+        if msg_type not in OUTPUT_MESSAGES:
+            return super().process_message(msg, cell, cell_index)
+        content = msg.get("content") or {}
+        size = message_bytes(content)
+        data = content.get("data") if isinstance(content.get("data"), dict) else {}
+        if msg_type == "display_data" and set(data) == {RECORD_MIME} and _is_test(cell):
+            # Reports of checks count only in test cells (elsewhere they are ordinary output),
+            # per cell and per notebook; over either budget a check reports nothing, and fails.
+            count = self._records.get(cell_index, 0) + 1
+            used = self._check_used.get(cell_index, 0) + size
+            self._records[cell_index], self._check_used[cell_index] = count, used
+            self._notebook_check_bytes += size
+            if count > self.max_records or used > self.max_check_bytes or \
+                    self._notebook_check_bytes > 4 * self.max_check_bytes:
+                return None
+            return super().process_message(msg, cell, cell_index)
+        used = self._bytes.get(cell_index, 0) + size
+        self._bytes[cell_index] = used
+        self._notebook_bytes += size
+        if used <= self.max_output_bytes and \
+                self._notebook_bytes <= self.max_notebook_output_bytes:
+            return super().process_message(msg, cell, cell_index)
+        self._capped.add(cell_index)
+        if msg_type == "error":
+            # Over the cap a cell keeps one error, the latest (the one that ends a cell is
+            # what the judge reads), shortened: however many a loop raises.
+            short = new_output("error", ename=str(content.get("ename", ""))[:200],
+                               evalue=str(content.get("evalue", ""))[:1000], traceback=[])
+            kept = self._overflow_error.get(cell_index)
+            if kept is not None and kept < len(cell.outputs):
+                cell.outputs[kept] = short
+            else:
+                self._overflow_error[cell_index] = len(cell.outputs)
+                cell.outputs.append(short)
+            return short
+        if msg_type == "stream" and content.get("name") == "stderr" and \
+                cell_index not in self._stderr_seen:
+            self._stderr_seen.add(cell_index)
+            trace = new_output("stream", name="stderr", text=str(content.get("text", ""))[:200])
+            cell.outputs.append(trace)
+            return trace
+        return None
 
 
 class ReduceToSafeContent(NbGraderPreprocessor):

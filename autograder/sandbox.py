@@ -40,6 +40,7 @@ INSTALL_HINT = ("bubblewrap is not installed: the sandbox that keeps student cod
                 "without isolation (only for code you trust).")
 FIRST_UID = 61000
 UID_COUNT = 4000
+UID_LOCKS = Path("/run/ownit-uids") if Path("/run").is_dir() else Path("/tmp/ownit-uids")
 INSIDE_WORKDIR = "/submission"  # the kernel's working folder, as the kernel sees it
 INSIDE_SEED = "/ownit-seed"  # read-only copy of the data files, copied into the working folder
 # Of the course's own packages, graded code may import only these files: the reporting helper
@@ -80,12 +81,13 @@ class UidLease:
     with its process)."""
 
     def __init__(self, folder: Path | None = None):
-        folder = folder or Path(tempfile.gettempdir()) / "ownit-uids"
-        folder.mkdir(mode=0o700, exist_ok=True)
+        # One folder for the whole machine (never $TMPDIR, which differs between processes).
+        folder = folder or UID_LOCKS
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         start = random.randrange(UID_COUNT)
         for step in range(UID_COUNT):
             uid = FIRST_UID + (start + step) % UID_COUNT
-            fd = os.open(folder / str(uid), os.O_CREAT | os.O_RDWR, 0o600)
+            fd = os.open(folder / str(uid), os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:

@@ -125,11 +125,11 @@ def harden(c: Config, *, sandbox: bool, limits: Limits | None = None,
 
 def course_config(root: Path | str) -> Config:
     """A fresh nbgrader ``Config`` for the course at ``root``."""
-    _put_own_scripts_on_path()
+    put_own_scripts_on_path()
     return configure(Config(), root)
 
 
-def _put_own_scripts_on_path() -> None:
+def put_own_scripts_on_path() -> None:
     """nbgrader runs the ``alembic`` command by name when it opens a gradebook; an ``ownit``
     started as ``.venv/bin/ownit`` without an activated venv would not find it."""
     scripts = str(Path(sys.executable).parent)

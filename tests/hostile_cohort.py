@@ -325,6 +325,22 @@ def shout(word):
 JUST_UNDER_CAP = 'print("w" * (250 * 1024))'
 HUGE_SOURCE = "# padding: one huge cell, under the 20 MiB notebook limit\n" * 250_000
 
+MANUAL_LEAK = r"""
+def whisper(word):
+    return word.lower()
+raise ValueError("LEAKED-MANUAL " + " | ".join(seen)[-250:])
+"""
+ERROR_SPAM = r"""
+E = type("N" * 200, (Exception,), {})
+import time
+end = time.monotonic() + 3
+while time.monotonic() < end:
+    get_ipython()._showtraceback(E, E("v" * 1000), ["t"])
+"""
+RECORD_SPAM = ('from IPython.display import publish_display_data\n'
+               'publish_display_data({"text/x-ownit-check": "r" * (2 * 2**20)})')
+WIDE_CELLS = "x = f'{a!r:>{w}}' + '\\\\' * 3  # c\n" * 600
+
 # case -> (build the notebook from the release, auto score it deserves)
 CASES = {
     "honest-full": (lambda nb: answers(nb, shout=RIGHT_SHOUT, count=RIGHT_COUNT), 5),
@@ -368,6 +384,15 @@ CASES = {
                                                 *[JUST_UNDER_CAP] * 12, at=3), 5),
     "huge-source-cell": (lambda nb: with_cells(answers(nb, shout=RIGHT_SHOUT, count=RIGHT_COUNT),
                                                HUGE_SOURCE), 5),
+    "manual-answer-leak": (lambda nb: answers(nb, shout=HOOK_LEAK.split("def count")[0]
+                                              + "def shout(word):\n    return word.upper() + '!'",
+                                              whisper=MANUAL_LEAK, count=RIGHT_COUNT), 5),
+    "error-spam": (lambda nb: with_cells(answers(nb, shout=RIGHT_SHOUT, count=RIGHT_COUNT),
+                                         *[ERROR_SPAM] * 3), 5),
+    "record-spam": (lambda nb: with_cells(answers(nb, shout=RIGHT_SHOUT, count=RIGHT_COUNT),
+                                          *[RECORD_SPAM] * 12), 5),
+    "wide-cells": (lambda nb: with_cells(answers(nb, shout=RIGHT_SHOUT, count=RIGHT_COUNT),
+                                         *[WIDE_CELLS] * 150), 5),
     "josé": (lambda nb: answers(nb, shout=RIGHT_SHOUT, count=RIGHT_COUNT), 5),
     "_ta": (lambda nb: answers(nb, shout=RIGHT_SHOUT), 3),
 }
@@ -418,6 +443,22 @@ def _zip(path: Path, files: dict[str, nbformat.NotebookNode]) -> None:
             archive.writestr(name, nbformat.writes(nb))
 
 
+def _patched_zip(path: Path, name: str, text: str, *, flags: int = 0,
+                 method: int | None = None) -> None:
+    """A zip whose headers claim encryption or another compression method (as other tools
+    write them), patched into both the local and the central header."""
+    import struct
+
+    _zip(path, {name: nbformat.reads(text, 4)})
+    data = bytearray(path.read_bytes())
+    for signature, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.find(signature)
+        old_flags, old_method = struct.unpack_from("<HH", data, at + flag_at)
+        struct.pack_into("<HH", data, at + flag_at, old_flags | flags,
+                         old_method if method is None else method)
+    path.write_bytes(bytes(data))
+
+
 def _leftovers() -> set[str]:
     """Sandbox folders and control groups that exist now: none of the run's may outlive it.
     (Other runs on the machine may make their own meanwhile, so the test compares names.)"""
@@ -442,6 +483,17 @@ EXTRA = {
     "formula-notebook": ("error", None),  # an invalid notebook whose name starts with =
     "twice": ("graded", 5),  # a folder (older, blank) and a zip (newer, full)
     "John Smith": ("graded", 5),  # an LMS-style zip name with a space
+    "<img src=x onerror=window.__owned=1>": ("error", None),  # formgrader shows ids unescaped
+    "x\";document.title='owned';\"": ("error", None),
+    "[ab]": ("error", None),  # nbgrader globs ids
+    "locked-zip": ("error", None),  # password-protected
+    "deflate64-zip": ("error", None),  # a compression method Python cannot read
+    "deep-zip": ("error", None),  # one path 1000 folders deep
+    "many-entries-zip": ("error", None),  # thousands of empty folders
+    "carol": ("error", None),  # Toy/ instead of toy/
+    "dave": ("error", None),  # dave/toy.zip inside the folder
+    "erin": ("error", None),  # an empty folder
+    ".frank": ("error", None),  # a hidden folder is still somebody's submission
 }
 
 
@@ -450,7 +502,7 @@ def hostile_run(tmp_path_factory):
     need_sandbox()
     Path("/tmp/ownit-late-marker").unlink(missing_ok=True)
     leftovers_before = _leftovers()
-    course = toy_course.build(tmp_path_factory.mktemp("course"))
+    course = toy_course.build(tmp_path_factory.mktemp("course"), hand_graded=True)
     release = nbformat.read(course / "exercises" / "toy" / "toy.ipynb", 4)
     subs = tmp_path_factory.mktemp("submitted")
     listener = Listener()
@@ -482,6 +534,25 @@ def hostile_run(tmp_path_factory):
         archive.writestr("toy/toy.ipynb", nbformat.writes(full))
         archive.writestr("toy/timestamp.txt", "2026-11-30 11:00:00 UTC")
     _zip(subs / "John Smith.zip", {"toy.ipynb": full})
+    for student in ("<img src=x onerror=window.__owned=1>", "x\";document.title='owned';\"",
+                    "[ab]"):
+        (subs / student / "toy").mkdir(parents=True)
+        nbformat.write(full, subs / student / "toy" / "toy.ipynb")
+    _patched_zip(subs / "locked-zip.zip", "toy.ipynb", nbformat.writes(full), flags=0x1)
+    _patched_zip(subs / "deflate64-zip.zip", "toy.ipynb", nbformat.writes(full), method=9)
+    _zip(subs / "deep-zip.zip", {"d/" * 1000 + "toy.ipynb": full})
+    import zipfile as _zf
+
+    with _zf.ZipFile(subs / "many-entries-zip.zip", "w") as archive:
+        for n in range(6000):
+            archive.writestr(f"{n}/", "")
+    (subs / "carol" / "Toy").mkdir(parents=True)
+    nbformat.write(full, subs / "carol" / "Toy" / "toy.ipynb")
+    (subs / "dave").mkdir()
+    _zip(subs / "dave" / "toy.zip", {"toy.ipynb": full})
+    (subs / "erin").mkdir()
+    (subs / ".frank" / "toy").mkdir(parents=True)
+    nbformat.write(full, subs / ".frank" / "toy" / "toy.ipynb")
     honest_before = {s: _digest(subs / s) for s in ("honest-full", "honest-half", "honest-blank")}
     source_before = _digest(course / "solutions")
     out = tmp_path_factory.mktemp("out")

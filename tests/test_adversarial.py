@@ -76,6 +76,34 @@ def test_hints_and_feedback_never_carry_what_learner_code_saw(hostile_run):
     assert "Your code raised AssertionError" in page and "raised an exception" in page
 
 
+def test_hand_graded_answers_never_carry_kernel_text_and_wait_for_the_instructor(hostile_run):
+    state = json.loads((hostile_run["out"] / "state.json").read_text())
+    parts = {p["id"]: p for p in state["manual-answer-leak/toy"]["parts"]}
+    assert parts["whisper"]["manual"] and "LEAKED" not in json.dumps(parts)
+    page = (hostile_run["out"] / "feedback" / "manual-answer-leak" / "toy" / "toy.html")
+    assert "LEAKED-MANUAL " + "|" not in page.read_text()
+    assert toy_course.SECRET not in page.read_text()
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{hostile_run['course'] / 'gradebook.db'}") as gb:
+        grade = gb.find_grade("whisper", "toy", "toy", "manual-answer-leak")
+        assert grade.auto_score is None and grade.needs_manual_grade
+
+
+def test_no_mark_scheme_reaches_any_learner(hostile_run):
+    for page in (hostile_run["out"] / "feedback").rglob("*.html"):
+        assert toy_course.MARK_SCHEME not in page.read_text(), page
+
+
+def test_refused_ids_never_reach_the_gradebook_formgrader_shows(hostile_run):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{hostile_run['course'] / 'gradebook.db'}") as gb:
+        ids = {s.id for s in gb.students}
+    assert not any(ch in i for i in ids for ch in "<>\"';[]()=")
+    assert "josé" in ids and "John Smith" in ids
+
+
 def test_pages_and_notebooks_for_instructors_hold_no_markup_of_the_learner(hostile_run):
     out, course = hostile_run["out"], hostile_run["course"]
     for case in ("rich-output-script", "forged-locked-markdown"):
@@ -106,7 +134,8 @@ def test_honest_students_get_what_plain_nbgrader_gives(hostile_run):
         plain.autograde_all()
         for case in ("honest-full", "honest-half", "honest-blank"):
             theirs = plain.grades(case)
-            auto = sum(s for name, (s, _) in theirs.parts.items() if name != "essay")
+            auto = sum(s for name, (s, _) in theirs.parts.items()
+                       if name not in ("essay", "whisper", "risk_task"))
             assert float(hostile_run["by_id"][case]["score"]) == auto == CASES[case][1]
 
 

@@ -12,6 +12,7 @@ from autograder.release import release
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 SECRET = "SECRET-EXPECTED-7f3a"
+MARK_SCHEME = "MARKSCHEME-SECRET-91"
 
 
 def _meta(grade_id, *, solution=False, grade=False, locked=False, points=None):
@@ -22,7 +23,23 @@ def _meta(grade_id, *, solution=False, grade=False, locked=False, points=None):
     return {"nbgrader": meta}
 
 
-def toy_notebook() -> nbformat.NotebookNode:
+def hand_graded_cells() -> list:
+    """A code answer graded by hand and a task cell whose mark scheme only the source holds."""
+    task = new_markdown_cell("Task: name one risk of shouting in an incident channel.\n\n"
+                             "=== BEGIN MARK SCHEME ===\n"
+                             f"Full marks for panic or noise ({MARK_SCHEME}).\n"
+                             "=== END MARK SCHEME ===", metadata=_meta("risk_task", points=1))
+    task.metadata["nbgrader"]["task"] = True
+    task.metadata["nbgrader"]["locked"] = True
+    return [
+        new_code_cell("def whisper(word):\n    ### BEGIN SOLUTION\n    return word.lower()\n"
+                      "    ### END SOLUTION",
+                      metadata=_meta("whisper", solution=True, grade=True, points=2)),
+        task,
+    ]
+
+
+def toy_notebook(*, hand_graded: bool = False) -> nbformat.NotebookNode:
     cells = [
         new_markdown_cell("# Toy\nCheck with `ownit check`; hidden tests exist.",
                           metadata=_meta("header", locked=True)),
@@ -48,11 +65,14 @@ def toy_notebook() -> nbformat.NotebookNode:
                           "It is loud.\n### END SOLUTION",
                           metadata=_meta("essay", solution=True, grade=True, points=3)),
     ]
+    if hand_graded:
+        cells += hand_graded_cells()
     return new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC})
 
 
-def build(root: Path) -> Path:
-    """A course root at ``root`` with solutions/toy and its release in exercises/toy."""
+def build(root: Path, *, hand_graded: bool = False) -> Path:
+    """A course root at ``root`` with solutions/toy and its release in exercises/toy (with
+    ``hand_graded``, also a code answer graded by hand and a task with a mark scheme)."""
     (root / "course").mkdir(parents=True)
     (root / "nbgrader_config.py").write_text(
         "from pathlib import Path\nfrom autograder.settings import configure\n"
@@ -60,7 +80,7 @@ def build(root: Path) -> Path:
     source = root / "solutions" / "toy"
     (source / "data").mkdir(parents=True)
     (source / "data" / "words.txt").write_text("own it\n")
-    nbformat.write(toy_notebook(), source / "toy.ipynb")
+    nbformat.write(toy_notebook(hand_graded=hand_graded), source / "toy.ipynb")
     release(root, gradebook=root / "ignored-gradebook.db")
     return root
 
