@@ -29,7 +29,8 @@ from nbgrader.api import Gradebook, MissingEntry
 from autograder import report
 from autograder.feedback import feedback_html
 from autograder.grading import GradingFailed, Part, SubmissionResult, grade_submission
-from autograder.prepared import Prepared, UnknownAssignment, prepare
+from autograder.lateness import TIMESTAMP_FILE, BadLateRules, late_detail
+from autograder.prepared import PreparationFailed, Prepared, UnknownAssignment, prepare
 from autograder.release import _generate, assignment_ids
 from autograder.sandbox import ensure_available
 from autograder.settings import AUTOGRADED_DIRECTORY, GRADEBOOK, Limits
@@ -59,10 +60,32 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 
 
 def _fingerprint(prepared: Prepared, folder: Path) -> str:
+    """What the grade of one submission depends on: the prepared assignment (its name covers the
+    source, autotests.yml, the due date and the late-penalty settings), the notebooks and the
+    submission's timestamp.txt."""
     digest = hashlib.sha256(prepared.folder.name.encode())
     for nb in sorted(folder.glob("*.ipynb")):
         digest.update(nb.name.encode() + b"\0" + nb.read_bytes())
+    timestamp = folder / TIMESTAMP_FILE
+    if timestamp.is_file():
+        digest.update(b"\0" + TIMESTAMP_FILE.encode() + b"\0" + timestamp.read_bytes())
     return digest.hexdigest()
+
+
+def prepare_each(root: Path, assignment_ids) -> tuple[dict[str, Prepared], dict[str, str]]:
+    """Every assignment prepared that can be: ``(prepared, problems)``, where ``problems`` maps
+    an assignment that could not be generated to the reason in words, for its error rows.
+    One broken assignment never stops the others."""
+    prepared, problems = {}, {}
+    for aid in sorted(set(assignment_ids)):
+        try:
+            prepared[aid] = prepare(root, aid)
+        except (PreparationFailed, BadLateRules) as exc:
+            problems[aid] = f"the assignment could not be prepared: {exc}"
+        except Exception as exc:  # noqa: BLE001 - reported in the rows, never a traceback
+            problems[aid] = (f"the assignment could not be prepared: "
+                             f"{type(exc).__name__}: {exc}")
+    return prepared, problems
 
 
 def _precheck(prepared: Prepared, sub: Submission, staging: Path) -> tuple[Path | None, str | None]:
@@ -113,12 +136,15 @@ def _work(prepared: Prepared, folder: str, student: str, scratch: str, sandbox: 
                             limits=limits)
 
 
-def _ensure_assignment(root: Path, aid: str) -> None:
-    """The course gradebook must know the assignment (formgrader and manual grading need it)."""
+def _ensure_assignment(root: Path, aid: str, notebooks: list[str] | None = None) -> None:
+    """The course gradebook must know the assignment and its notebooks (formgrader and manual
+    grading need them). An assignment added with ``nbgrader db assignment add`` (to set its due
+    date) has no notebooks yet: generating it keeps the due date."""
     try:
         with Gradebook(f"sqlite:///{root / GRADEBOOK}") as gb:
-            gb.find_assignment(aid)
-            return
+            known = {nb.name for nb in gb.find_assignment(aid).notebooks}
+            if known and set(notebooks or ()) <= known:
+                return
     except MissingEntry:
         pass
     with tempfile.TemporaryDirectory() as tmp:
@@ -126,21 +152,26 @@ def _ensure_assignment(root: Path, aid: str) -> None:
 
 
 def _record(root: Path, result: SubmissionResult) -> None:
-    """Write one worker's result into the course gradebook (keeping manual scores)."""
+    """Write one worker's result into the course gradebook: nbgrader's own verdicts (auto score,
+    needs-manual flag) cell by cell, the timestamp and the late penalties; manual scores given in
+    formgrader are kept (and, as nbgrader does on a regrade, flagged for review)."""
     with Gradebook(f"sqlite:///{root / GRADEBOOK}") as gb:
         gb.update_or_create_student(result.student)
-        gb.update_or_create_submission(result.assignment, result.student)
-        parts = {p.id: p for p in result.parts}
+        stamp = {"timestamp": result.timestamp} if result.timestamp else {}
+        gb.update_or_create_submission(result.assignment, result.student, **stamp)
+        parts = {(p.notebook, p.id): p for p in result.parts}
         for nb_name in result.autograded:
             submitted = gb.find_submission_notebook(nb_name, result.assignment, result.student)
+            submitted.late_submission_penalty = result.late_penalties.get(nb_name)
             for grade in submitted.grades:
-                part = parts.get(grade.name)
-                if part is None or part.manual:
+                part = parts.get((nb_name, grade.name))
+                if part is None:  # nbgrader recorded nothing for it: leave it to a human
                     grade.auto_score = None
                     grade.needs_manual_grade = grade.manual_score is None
-                else:
-                    grade.auto_score = part.score
-                    grade.needs_manual_grade = False
+                    continue
+                grade.auto_score = part.auto_score
+                grade.needs_manual_grade = part.needs_manual_grade or \
+                    grade.manual_score is not None
         gb.db.commit()
 
 
@@ -148,14 +179,20 @@ def _row_from_gradebook(root: Path, student: str, aid: str) -> dict:
     with Gradebook(f"sqlite:///{root / GRADEBOOK}") as gb:
         sub = gb.find_submission(aid, student)
         pending = [(g.name, g.max_score) for nb in sub.notebooks for g in nb.grades
-                   if g.auto_score is None and g.manual_score is None]
-        score, max_score = float(sub.score), float(sub.max_score)
-    detail = "all parts graded"
+                   if g.needs_manual_grade and g.manual_score is None]
+        raw, max_score = float(sub.score), float(sub.max_score)
+        penalty = float(sub.late_submission_penalty or 0)
+        seconds_late = float(sub.total_seconds_late)
+    notes = []
     if pending:
         points = sum(m for _, m in pending)
-        detail = (f"{points:g} points still to grade by hand "
-                  f"({', '.join(n for n, _ in pending)}); score counts graded parts only")
-    return {"student_id": student, "assignment_id": aid, "score": f"{score:g}",
+        notes.append(f"{points:g} points still to grade by hand "
+                     f"({', '.join(n for n, _ in pending)}); score counts graded parts only")
+    if seconds_late > 0:
+        notes.append(late_detail(penalty, seconds_late)
+                     + (f" (score before the penalty: {raw:g})" if penalty else ""))
+    detail = "; ".join(notes) or "all parts graded"
+    return {"student_id": student, "assignment_id": aid, "score": f"{raw - penalty:g}",
             "max_score": f"{max_score:g}", "status": "graded", "detail": detail}
 
 
@@ -252,13 +289,14 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
     state = json.loads(state_path.read_text()) if state_path.exists() else {}
     run = GradeRun()
 
-    prepared = {aid: prepare(root, aid) for aid in {s.assignment for s in submissions
-                                                    if s.assignment in known}}
+    prepared, unprepared = prepare_each(root, {s.assignment for s in submissions
+                                               if s.assignment in known})
     jobs, rows = [], {}
     for sub in submissions:
         key = f"{sub.student}/{sub.assignment}"
         if sub.assignment not in prepared:
-            rows[key] = _error_row(sub.student, sub.assignment, sub.problem or "unknown assignment")
+            rows[key] = _error_row(sub.student, sub.assignment, unprepared.get(sub.assignment)
+                                   or sub.problem or "unknown assignment")
             continue
         folder, problem = _precheck(prepared[sub.assignment], sub, staging)
         if problem:
@@ -273,7 +311,7 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
         jobs.append((sub, folder, fingerprint))
 
     for aid in prepared:
-        _ensure_assignment(root, aid)
+        _ensure_assignment(root, aid, prepared[aid].notebook_names())
     progress = Progress(len(jobs), stream=open(os.devnull, "w") if quiet else sys.stderr)
     workers = max(1, workers or os.cpu_count() or 1)
     # Biggest notebooks first, so that no long job is left alone at the end of the run.
