@@ -203,6 +203,23 @@ def judge_cell(cell, sites: list[dict]) -> NotebookNode | None:
     return _error("AssertionError", "The tests stopped before every check ran.")
 
 
+def _partial_credit(cell) -> list:
+    """What nbgrader scores of a passed test cell: the number it shows last, as partial credit
+    (``nbgrader.utils.get_partial_grade``). Kept only when it is a number between 0 and the
+    cell's points; anything else nbgrader scores as full credit (or, above the points, fails to
+    grade the notebook at all), so it is dropped and the cell earns its points."""
+    results = [o for o in cell.get("outputs", []) if o.get("output_type") == "execute_result"]
+    if not results:
+        return []
+    text = results[-1].get("data", {}).get("text/plain", "")
+    try:
+        value = float("".join(text) if isinstance(text, list) else text)
+    except (TypeError, ValueError):
+        return []
+    points = float(_meta(cell).get("points", 0) or 0)
+    return results[-1:] if 0 <= value <= points else []
+
+
 class JudgeExpectations(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         kept = resources.get("ownit", {"sites": {}, "sources": {}})
@@ -213,7 +230,7 @@ class JudgeExpectations(NbGraderPreprocessor):
             grade_id = _meta(cell)["grade_id"]
             sites = kept["sites"].get(grade_id, [])
             verdict = judge_cell(cell, sites)
-            cell.outputs = [] if verdict is None else [verdict]
+            cell.outputs = _partial_credit(cell) if verdict is None else [verdict]
             cell.source = kept["sources"].get(grade_id, cell.source)
         return nb, resources
 
