@@ -11,9 +11,9 @@ import cohort
 import harness
 import nbformat
 import pytest
+from sandbox_required import need_sandbox
 
 from autograder.sandbox import SandboxUnavailable, ensure_available
-from sandbox_required import need_sandbox
 
 INCIDENT_CELLS = 8  # grade cells and the task of incident_review's two notebooks
 BUS_CELLS = 2
