@@ -17,7 +17,9 @@ from nbgrader.api import Gradebook
 
 from autograder.check import BadInput, check_notebook
 from autograder.grade import _fingerprint, grade
+from autograder.lateness import BadLateRules, late_rules
 from autograder.prepared import Prepared, prepare
+from autograder.preprocessors import _partial_credit
 from autograder.sandbox import SandboxUnavailable, ensure_available
 
 
@@ -146,3 +148,35 @@ def test_a_misnamed_notebook_is_told_the_assignment_s_notebooks(incident_course,
         check_notebook(root, stray)
     assert "exercises/<assignment>/<notebook>.ipynb" in str(outside.value)
     assert "incident_review (followup.ipynb, timeline.ipynb)" in str(outside.value)
+
+
+@pytest.mark.parametrize("shown, kept", [("0.5", True), ("1", True), ("0", True),
+                                         ("1.5", False), ("-1", False), ("'done'", False)])
+def test_partial_credit_is_kept_only_between_0_and_the_points(shown, kept):
+    """Documented difference: above its points nbgrader fails the whole notebook; Own It gives
+    the cell its points (as nbgrader does for a negative or non-numeric output)."""
+    cell = nbformat.v4.new_code_cell("x", metadata={"nbgrader": {"grade": True, "points": 1,
+                                                                  "grade_id": "t"}})
+    cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": shown},
+                                           execution_count=1)]
+    assert bool(_partial_credit(cell)) is kept
+    from nbgrader.utils import determine_grade
+
+    cell.outputs = _partial_credit(cell)
+    assert determine_grade(cell)[0] == (float(shown) if kept else 1.0)
+
+
+def test_a_late_plugin_defined_inside_nbgrader_config_is_refused_with_what_to_do(tmp_path):
+    (tmp_path / "nbgrader_config.py").write_text(
+        "from nbgrader.plugins import LateSubmissionPlugin\n"
+        "class Mine(LateSubmissionPlugin):\n    pass\n"
+        "c = get_config()\nc.AssignLatePenalties.plugin_class = Mine\n")
+    with pytest.raises(BadLateRules, match="module beside nbgrader_config.py"):
+        late_rules(tmp_path)
+    (tmp_path / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.AssignLatePenalties.plugin_class = 'late.KeepAShare'\n"
+        "c.KeepAShare.kept = 0.75\n")
+    shutil.copy(cohort.COURSE_FILES[1], tmp_path / "late.py")
+    rules = late_rules(tmp_path)
+    assert rules["plugin_class"] == "late.KeepAShare"
+    assert rules["sections"]["KeepAShare"] == {"kept": 0.75}
