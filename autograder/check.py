@@ -89,9 +89,10 @@ def check_notebook(root: Path, notebook: Path, *,
     names = prepared.notebook_names()
     target = notebook.stem if notebook.stem in names else (names[0] if len(names) == 1 else None)
     if target is None:
+        closest = (difflib.get_close_matches(notebook.stem, names, n=1, cutoff=0.3) or names)[0]
         raise BadInput(f"{notebook.name} is not one of the notebooks of {assignment_id}: "
                        f"{', '.join(n + '.ipynb' for n in names)}. Check one of those (keep "
-                       f"its name), e.g. exercises/{assignment_id}/{names[0]}.ipynb")
+                       f"its name), e.g. exercises/{assignment_id}/{closest}.ipynb")
     with tempfile.TemporaryDirectory(prefix="ownit-check-") as tmp:
         folder = Path(tmp) / "submission"
         folder.mkdir()

@@ -142,6 +142,7 @@ def test_a_misnamed_notebook_is_told_the_assignment_s_notebooks(incident_course,
     finally:
         copy.unlink()
     assert "followup.ipynb, timeline.ipynb" in str(inside.value)
+    assert "e.g. exercises/incident_review/timeline.ipynb" in str(inside.value)
     stray = tmp_path / "review.ipynb"
     shutil.copy(learner / "timeline.ipynb", stray)
     with pytest.raises(BadInput) as outside:
