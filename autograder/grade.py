@@ -61,9 +61,10 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 
 def _fingerprint(prepared: Prepared, folder: Path) -> str:
     """What the grade of one submission depends on: the prepared assignment (its name covers the
-    source, autotests.yml, the due date and the late-penalty settings), the notebooks and the
+    source, autotests.yml, the due date and the late-penalty settings), the extensions granted
+    (any of the assignment's: a new one regrades its submissions), the notebooks and the
     submission's timestamp.txt."""
-    digest = hashlib.sha256(prepared.folder.name.encode())
+    digest = hashlib.sha256(prepared.folder.name.encode() + prepared.extensions.encode())
     for nb in sorted(folder.glob("*.ipynb")):
         digest.update(nb.name.encode() + b"\0" + nb.read_bytes())
     timestamp = folder / TIMESTAMP_FILE

@@ -20,7 +20,7 @@ import nbformat
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 
-from autograder.lateness import TIMESTAMP_FILE, apply_late_rules
+from autograder.lateness import TIMESTAMP_FILE, apply_late_rules, grant_in_worker
 from autograder.prepared import Prepared
 from autograder.settings import (
     AUTOGRADED_DIRECTORY,
@@ -134,6 +134,7 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
     aid = prepared.assignment_id
     work.mkdir(parents=True, exist_ok=True)
     shutil.copy(prepared.gradebook, work / GRADEBOOK)
+    grant_in_worker(work / GRADEBOOK, aid, student_id, prepared.extensions)
     placed = work / SUBMITTED_DIRECTORY / student_id / aid
     placed.mkdir(parents=True, exist_ok=True)
     for notebook in submission.glob("*.ipynb"):

@@ -82,6 +82,39 @@ def late_rules(root: Path) -> dict:
     return {"plugin_class": plugin_path, "sections": sections, "root": str(root)}
 
 
+def extensions(root: Path, assignment_id: str) -> str:
+    """Extensions of the due date granted in the course gradebook (``gb.grant_extension`` or
+    formgrader), as JSON ``{student: seconds}``; empty when there are none."""
+    db = root / "gradebook.db"
+    if not db.is_file():
+        return ""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(f"sqlite:///{db}") as gb:
+        try:
+            subs = gb.find_assignment(assignment_id).submissions
+        except MissingEntry:
+            return ""
+        found = {s.student.id: s.extension.total_seconds() for s in subs if s.extension}
+    return json.dumps(found, sort_keys=True) if found else ""
+
+
+def grant_in_worker(db: Path, assignment_id: str, student_id: str, granted: str) -> None:
+    """Give the student's extension (``granted``: JSON of :func:`extensions`) to the worker's
+    copy of the gradebook, before nbgrader reads the timestamp."""
+    seconds = json.loads(granted).get(student_id) if granted else None
+    if not seconds:
+        return
+    from datetime import timedelta
+
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{db}") as gb:
+        gb.update_or_create_student(student_id)
+        gb.update_or_create_submission(assignment_id, student_id,
+                                       extension=timedelta(seconds=seconds))
+
+
 def _plain(value, key: str):
     try:
         json.dumps(value)

@@ -8,7 +8,8 @@ is built in a temporary folder and renamed into place, so concurrent runs never 
 What nbgrader reads from the course root while it generates or grades belongs to the key too:
 ``autotests.yml`` (copied to the root of the build, where nbgrader looks for it), the due date
 of the course gradebook (written into the cached gradebook, which every worker copies) and the
-late-penalty settings of ``nbgrader_config.py`` (carried to the workers).
+late-penalty settings of ``nbgrader_config.py`` (carried to the workers). Extensions granted to
+students are carried too, outside the key.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 from nbgrader.apps import NbGraderAPI
 
 from autograder import settings
-from autograder.lateness import due_date, late_rules, set_due_date
+from autograder.lateness import due_date, extensions, late_rules, set_due_date
 from autograder.settings import GRADEBOOK, RELEASE_DIRECTORY, SOURCE_DIRECTORY, course_config
 
 CACHE_ENV = "OWNIT_CACHE"
@@ -42,6 +43,9 @@ class Prepared:
     folder: Path  # holds solutions/<id>/ (the source nbgrader grades with) and gradebook.db
     has_hidden_tests: bool  # False when only the student release was available as the source
     late_rules: str | None = None  # JSON of autograder.lateness.late_rules, for the workers
+    # JSON of autograder.lateness.extensions: not in the cache key (the generated assignment
+    # does not depend on it), but in the fingerprint of every submission of the assignment.
+    extensions: str = ""
 
     @property
     def source_dir(self) -> Path:
@@ -114,7 +118,7 @@ def prepare(root: Path, assignment_id: str) -> Prepared:
             if build.exists():
                 shutil.rmtree(build, ignore_errors=True)
         _prune(target)
-    return Prepared(assignment_id, target, hidden, rules)
+    return Prepared(assignment_id, target, hidden, rules, extensions(root, assignment_id))
 
 
 def _build(source: Path, assignment_id: str, folder: Path) -> None:

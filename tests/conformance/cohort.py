@@ -50,7 +50,9 @@ INCIDENT = {
             "followup": {"unowned": UNOWNED_PARTIAL}}, "2026-03-02 16:59:30 UTC", ()),
     "dee": (FULL, "2026-03-03 09:30:00 Europe/Berlin", ()),  # 15.5 hours late
     "eli": (FULL, None, ("test_ack_delays", "why_owners")),  # deleted two graded cells
+    "gus": (FULL, "2026-03-03 09:30:00 Europe/Berlin", ()),  # as late as dee, with an extension
 }
+EXTENSIONS = {("gus", "incident_review"): 24}  # hours
 BUS_FACTOR = {
     "ada": ({"bus_factor_check": {"bus_answers": BUS}}, None, ()),
     "bo": ({}, None, ()),

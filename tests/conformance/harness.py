@@ -95,8 +95,18 @@ def _course(root: Path, source_top: str, source: Path, files: list[Path], config
     return ids
 
 
+def _grant(db: Path, extensions: dict[tuple[str, str], float]) -> None:
+    """Extensions in hours per (student, assignment), as formgrader grants them."""
+    with Gradebook(f"sqlite:///{db}") as gb:
+        for (student, aid), hours in extensions.items():
+            gb.update_or_create_student(student)
+            gb.update_or_create_submission(aid, student)
+            gb.grant_extension(aid, student, hours=hours)
+
+
 def grade_with_nbgrader(source: Path, submitted: Path, work: Path, *, files: list[Path] = (),
-                        config_lines: str = "", due_dates: dict[str, str] | None = None) -> Graded:
+                        config_lines: str = "", due_dates: dict[str, str] | None = None,
+                        extensions: dict[tuple[str, str], float] | None = None) -> Graded:
     """Plain nbgrader, default settings plus ``config_lines``, in ``work`` (a new folder)."""
     ids = _course(work, "source", source, list(files), "c = get_config()\n" + config_lines,
                   due_dates or {})
@@ -109,6 +119,8 @@ def grade_with_nbgrader(source: Path, submitted: Path, work: Path, *, files: lis
     for aid in ids:
         result = api.generate_assignment(aid, force=True, create=True)
         assert result["success"], f"plain nbgrader cannot generate {aid}: {result['log']}"
+        _grant(work / "gradebook.db", {k: v for k, v in (extensions or {}).items()
+                                       if k[1] == aid})
         for student in sorted(p.parent.name for p in (work / "submitted").glob(f"*/{aid}")):
             result = api.autograde(aid, student, force=True, create=True)
             if not result["success"]:
@@ -120,13 +132,18 @@ def grade_with_nbgrader(source: Path, submitted: Path, work: Path, *, files: lis
 
 def grade_with_ownit(source: Path, submitted: Path, work: Path, *, files: list[Path] = (),
                      config_lines: str = "", due_dates: dict[str, str] | None = None,
+                     extensions: dict[tuple[str, str], float] | None = None,
                      sandbox: bool = True, workers: int = 2) -> Graded:
     """``ownit grade`` (:func:`autograder.grade.grade`) on an Own It course in ``work``."""
     from autograder.grade import grade
+    from autograder.release import release
 
     root = work / "course"
     _course(root, "solutions", source, list(files), OWN_IT_CONFIG + config_lines,
             due_dates or {})
+    if extensions:  # granted after the release, as an instructor does
+        release(root)
+        _grant(root / "gradebook.db", extensions)
     run = grade(root, submitted, work / "out", workers=workers, quiet=True, sandbox=sandbox)
     graded = read_gradebook(root / "gradebook.db")
     graded.failed = {(r["student_id"], r["assignment_id"]): r["detail"] for r in run.rows

@@ -33,7 +33,7 @@ def both(tmp_path_factory):
     work = tmp_path_factory.mktemp("conformance")
     submitted = cohort.build(work / "submitted")
     common = {"files": cohort.COURSE_FILES, "config_lines": cohort.LATE_CONFIG,
-              "due_dates": cohort.DUE_DATES}
+              "due_dates": cohort.DUE_DATES, "extensions": cohort.EXTENSIONS}
     plain = harness.grade_with_nbgrader(cohort.SOURCE, submitted, work / "plain", **common)
     own = harness.grade_with_ownit(cohort.SOURCE, submitted, work / "own", sandbox=True,
                                    **common)
@@ -88,6 +88,10 @@ def test_timestamps_and_the_configured_late_plugin_apply(both):
     assert dee["score"] == "1.5"
     assert "submitted 15 h 30 min late: late penalty 4.5 points taken off" in dee["detail"]
     assert "late" not in _row(own, "cy", "incident_review")["detail"]
+    # gus handed in as late as dee, with a 24-hour extension: on time, no penalty.
+    assert own.timestamps[("gus", "incident_review")] == "2026-03-03T08:30:00"
+    assert own.penalties[("gus", "incident_review")] == 0.0
+    assert _row(own, "gus", "incident_review")["score"] == "6"
 
 
 def test_partial_credit_from_a_test_cell_is_kept(both):

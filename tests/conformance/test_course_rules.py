@@ -36,7 +36,7 @@ def _rows(out: Path) -> dict:
         return {(r["student_id"], r["assignment_id"]): r for r in csv.DictReader(handle)}
 
 
-def test_the_fingerprint_sees_timestamp_txt(tmp_path):
+def test_the_fingerprint_sees_timestamp_txt_and_extensions(tmp_path):
     prepared = Prepared("toy", tmp_path / "toy-abc", True)
     folder = tmp_path / "sub"
     folder.mkdir()
@@ -45,7 +45,10 @@ def test_the_fingerprint_sees_timestamp_txt(tmp_path):
     (folder / "timestamp.txt").write_text("2026-03-01 10:00:00 UTC")
     early = _fingerprint(prepared, folder)
     (folder / "timestamp.txt").write_text("2026-03-09 10:00:00 UTC")
-    assert len({bare, early, _fingerprint(prepared, folder)}) == 3
+    late = _fingerprint(prepared, folder)
+    extended = _fingerprint(Prepared("toy", tmp_path / "toy-abc", True, None, '{"ada": 86400}'),
+                            folder)
+    assert len({bare, early, late, extended}) == 4
 
 
 def test_the_cache_key_sees_due_date_late_rules_and_autotests(tmp_path):
