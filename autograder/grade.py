@@ -176,19 +176,35 @@ def _record(root: Path, result: SubmissionResult) -> None:
         gb.db.commit()
 
 
+def _label(grade) -> str:
+    """A grade's name for people: a task is called one (its id is often generated)."""
+    return f"task {grade.name}" if type(grade.cell).__name__ == "TaskCell" else grade.name
+
+
+def _where(pending: list[tuple[str, str, float]], several: bool) -> str:
+    """The parts to grade by hand, by notebook when the assignment has several."""
+    if not several:
+        return ", ".join(label for _, label, _ in pending)
+    by_notebook: dict[str, list[str]] = {}
+    for notebook, label, _ in pending:
+        by_notebook.setdefault(notebook, []).append(label)
+    return "; ".join(f"{nb}: {', '.join(labels)}" for nb, labels in by_notebook.items())
+
+
 def _row_from_gradebook(root: Path, student: str, aid: str) -> dict:
     with Gradebook(f"sqlite:///{root / GRADEBOOK}") as gb:
         sub = gb.find_submission(aid, student)
-        pending = [(g.name, g.max_score) for nb in sub.notebooks for g in nb.grades
+        pending = [(nb.name, _label(g), g.max_score) for nb in sub.notebooks for g in nb.grades
                    if g.needs_manual_grade and g.manual_score is None]
+        several = len(sub.notebooks) > 1
         raw, max_score = float(sub.score), float(sub.max_score)
         penalty = float(sub.late_submission_penalty or 0)
         seconds_late = float(sub.total_seconds_late)
     notes = []
     if pending:
-        points = sum(m for _, m in pending)
-        notes.append(f"{points:g} points still to grade by hand "
-                     f"({', '.join(n for n, _ in pending)}); score counts graded parts only")
+        points = sum(m for _, _, m in pending)
+        notes.append(f"{points:g} points still to grade by hand ({_where(pending, several)}); "
+                     "score counts graded parts only")
     if seconds_late > 0:
         notes.append(late_detail(penalty, seconds_late)
                      + (f" (score before the penalty: {raw:g})" if penalty else ""))

@@ -64,7 +64,9 @@ def test_formgrader_is_asked_for_exactly_the_cells_nbgrader_asks_for(both):
     assert own.cells[("ada", "timeline", "status_update")] == (None, True, 2.0)
     assert own.cells[("ada", "timeline", "rota_task")] == (None, True, 2.0)
     ada = _row(own, "ada", "incident_review")
-    assert ada["score"] == "6" and "7 points still to grade by hand" in ada["detail"]
+    assert ada["score"] == "6"
+    assert ada["detail"].startswith("7 points still to grade by hand (followup: why_owners; "
+                                    "timeline: status_update, task rota_task)"), ada["detail"]
 
 
 def test_unchanged_hand_graded_answers_score_zero_and_need_no_grading(both):
@@ -73,7 +75,7 @@ def test_unchanged_hand_graded_answers_score_zero_and_need_no_grading(both):
     assert own.cells[("bo", "followup", "why_owners")] == (0.0, False, 3.0)
     # The task has no answer cell of its own to compare: nbgrader asks for it anyway.
     assert _row(own, "bo", "incident_review")["detail"].startswith(
-        "2 points still to grade by hand (rota_task)")
+        "2 points still to grade by hand (timeline: task rota_task)")
 
 
 def test_timestamps_and_the_configured_late_plugin_apply(both):
