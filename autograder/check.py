@@ -12,7 +12,8 @@ from pathlib import Path
 import nbformat
 
 from autograder.grading import GradingFailed, SubmissionResult, grade_submission
-from autograder.prepared import UnknownAssignment, prepare
+from autograder.lateness import BadLateRules
+from autograder.prepared import PreparationFailed, UnknownAssignment, prepare
 from autograder.settings import RELEASE_DIRECTORY, SOURCE_DIRECTORY
 
 
@@ -86,6 +87,8 @@ def check_notebook(root: Path, notebook: Path, *,
         prepared = prepare(root, assignment_id)
     except UnknownAssignment:
         raise BadInput(f"No exercise {assignment_id!r} in this course.") from None
+    except (PreparationFailed, BadLateRules) as exc:
+        raise BadInput(f"{assignment_id} cannot be checked: {exc}") from None
     names = prepared.notebook_names()
     target = notebook.stem if notebook.stem in names else (names[0] if len(names) == 1 else None)
     if target is None:

@@ -79,7 +79,10 @@ def late_rules(root: Path) -> dict:
     for name in sorted(names):
         if name in config and config[name]:
             sections[name] = {k: _plain(v, k) for k, v in config[name].items()}
-    return {"plugin_class": plugin_path, "sections": sections, "root": str(root)}
+    rules = {"plugin_class": plugin_path, "sections": sections}
+    if plugin_path:  # where the workers import it from
+        rules["root"] = str(root)
+    return rules
 
 
 def extensions(root: Path, assignment_id: str) -> str:

@@ -184,3 +184,11 @@ def test_a_late_plugin_defined_inside_nbgrader_config_is_refused_with_what_to_do
     rules = late_rules(tmp_path)
     assert rules["plugin_class"] == "late.KeepAShare"
     assert rules["sections"]["KeepAShare"] == {"kept": 0.75}
+
+
+def test_check_on_an_assignment_nbgrader_cannot_generate_says_why(tmp_path):
+    root = tmp_path / "course"
+    shutil.copytree(cohort.SOURCE / "bus_factor_check", root / "solutions" / "bus_factor_check")
+    (root / "nbgrader_config.py").write_text(harness.OWN_IT_CONFIG)
+    with pytest.raises(BadInput, match="bus_factor_check cannot be checked: .*autotests.yml"):
+        check_notebook(root, root / "solutions" / "bus_factor_check" / "bus_factor_check.ipynb")
