@@ -49,7 +49,7 @@ INCIDENT = {
     "cy": ({"timeline": {"ack_delays": ACK_PARTIAL, "status_update": STATUS},
             "followup": {"unowned": UNOWNED_PARTIAL}}, "2026-03-02 16:59:30 UTC", ()),
     "dee": (FULL, "2026-03-03 09:30:00 Europe/Berlin", ()),  # 15.5 hours late
-    "eli": (FULL, None, ("test_ack_delays", "why_owners")),  # deleted two graded cells
+    "eli": (FULL, None, ("test_ack_delays", "status_update", "why_owners")),  # deleted them
     "gus": (FULL, "2026-03-03 09:30:00 Europe/Berlin", ()),  # as late as dee, with an extension
 }
 EXTENSIONS = {("gus", "incident_review"): 24}  # hours

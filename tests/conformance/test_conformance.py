@@ -117,8 +117,11 @@ def test_documented_difference_a_deleted_graded_cell_comes_back(both):
     assert own.cells[key] == (1.0, False, 1.0)
     restored = nbformat.read(own.root / "autograded" / cohort.DELETER / "incident_review" /
                              "timeline.ipynb", 4)
-    assert "test_ack_delays" in [c.metadata.get("nbgrader", {}).get("grade_id")
-                                 for c in restored.cells]
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in restored.cells]
+    # status_update came right after a locked cell: nbgrader's own restoration fails there.
+    assert ids.index("test_ack_delays") == ids.index("ack_delays") + 1
+    assert ids.index("status_update") == ids.index("status_update_prompt") + 1
+    assert _row(own, cohort.DELETER, "incident_review")["status"] == "graded"
 
 
 def test_documented_difference_a_lone_misnamed_notebook_is_graded(both):
