@@ -5,6 +5,7 @@ one. Both graders run once per session: grading is heavy."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import cohort
@@ -63,6 +64,9 @@ def test_formgrader_is_asked_for_exactly_the_cells_nbgrader_asks_for(both):
     # A code answer graded by hand is left ungraded and flagged, as nbgrader does.
     assert own.cells[("ada", "timeline", "status_update")] == (None, True, 2.0)
     assert own.cells[("ada", "timeline", "rota_task")] == (None, True, 2.0)
+    report = (own.root.parent / "out" / "report.html").read_text()
+    hardest = re.findall(r"hardest: ([^<]*?)\.", report)
+    assert hardest and not any("status_update" in h or "why_owners" in h for h in hardest)
     ada = _row(own, "ada", "incident_review")
     assert ada["score"] == "6"
     assert ada["detail"].startswith("7 points still to grade by hand (followup: why_owners; "
