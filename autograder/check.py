@@ -6,12 +6,14 @@ import difflib
 import json
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
 
 from autograder.grading import GradingFailed, SubmissionResult, grade_submission
-from autograder.prepared import UnknownAssignment, prepare
+from autograder.lateness import BadLateRules
+from autograder.prepared import PreparationFailed, UnknownAssignment, prepare
 from autograder.settings import RELEASE_DIRECTORY, SOURCE_DIRECTORY
 
 
@@ -28,16 +30,36 @@ def known_assignments(root: Path) -> list[str]:
     return sorted(found)
 
 
+def notebooks_of(root: Path, assignment_id: str) -> list[str]:
+    """The notebook names (without .ipynb) of an assignment, from its source or its release."""
+    for top in (SOURCE_DIRECTORY, RELEASE_DIRECTORY):
+        names = sorted(p.stem for p in (root / top / assignment_id).glob("*.ipynb"))
+        if names:
+            return names
+    return []
+
+
+def _listing(root: Path, known: list[str]) -> str:
+    return "; ".join(f"{aid} ({', '.join(n + '.ipynb' for n in notebooks_of(root, aid))})"
+                     for aid in known) or "(none yet)"
+
+
 def assignment_of(root: Path, notebook: Path) -> str:
     known = known_assignments(root)
     for guess in (notebook.resolve().parent.name, notebook.stem):
         if guess in known:
             return guess
-    close = difflib.get_close_matches(notebook.stem, known, n=1, cutoff=0.5)
+    # A notebook of a multi-notebook assignment, kept outside its folder (problem1.ipynb).
+    owners = [aid for aid in known if notebook.stem in notebooks_of(root, aid)]
+    if len(owners) == 1:
+        return owners[0]
+    everything = known + [n for aid in known for n in notebooks_of(root, aid)]
+    close = difflib.get_close_matches(notebook.stem, everything, n=1, cutoff=0.5)
     hint = f" Did you mean {close[0]}?" if close else ""
     raise BadInput(
-        f"{notebook} is not an exercise of this course: keep it in its folder, "
-        f"exercises/<id>/<id>.ipynb, with <id> one of: {', '.join(known) or '(none yet)'}.{hint}")
+        f"{notebook} is not an exercise of this course: keep it in its assignment's folder, "
+        f"exercises/<assignment>/<notebook>.ipynb. The assignments and their notebooks: "
+        f"{_listing(root, known)}.{hint}")
 
 
 def _read(notebook: Path) -> None:
@@ -65,11 +87,15 @@ def check_notebook(root: Path, notebook: Path, *,
         prepared = prepare(root, assignment_id)
     except UnknownAssignment:
         raise BadInput(f"No exercise {assignment_id!r} in this course.") from None
+    except (PreparationFailed, BadLateRules) as exc:
+        raise BadInput(f"{assignment_id} cannot be checked: {exc}") from None
     names = prepared.notebook_names()
     target = notebook.stem if notebook.stem in names else (names[0] if len(names) == 1 else None)
     if target is None:
+        closest = (difflib.get_close_matches(notebook.stem, names, n=1, cutoff=0.3) or names)[0]
         raise BadInput(f"{notebook.name} is not one of the notebooks of {assignment_id}: "
-                       f"{', '.join(n + '.ipynb' for n in names)}")
+                       f"{', '.join(n + '.ipynb' for n in names)}. Check one of those (keep "
+                       f"its name), e.g. exercises/{assignment_id}/{closest}.ipynb")
     with tempfile.TemporaryDirectory(prefix="ownit-check-") as tmp:
         folder = Path(tmp) / "submission"
         folder.mkdir()
@@ -78,7 +104,20 @@ def check_notebook(root: Path, notebook: Path, *,
             result = grade_submission(prepared, folder, "learner", sandbox=sandbox)
         except GradingFailed as exc:
             raise BadInput(f"nbgrader could not grade {notebook}: {exc}") from None
-    return result, prepared.has_hidden_tests
+    return only_notebook(result, target), prepared.has_hidden_tests
+
+
+def only_notebook(result: SubmissionResult, name: str) -> SubmissionResult:
+    """The result for one notebook of the assignment: the learner checks the notebook they
+    have open, so the parts of its sibling notebooks (absent here, zero to nbgrader) are left
+    out, and the totals count this notebook's parts only."""
+    parts = [p for p in result.parts if p.notebook in ("", name)]
+    auto = [p for p in parts if not p.manual]
+    return replace(result, parts=parts, score=sum(p.score for p in auto),
+                   max_score=sum(p.max_score for p in auto),
+                   manual_max_score=sum(p.max_score for p in parts if p.manual),
+                   autograded={k: v for k, v in result.autograded.items() if k == name},
+                   late_penalties={})
 
 
 def as_contract(result: SubmissionResult, notebook: Path) -> dict:

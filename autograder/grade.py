@@ -28,9 +28,10 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from autograder import privacy, report
 from autograder.grading import GradingFailed, Part, SubmissionResult, grade_submission
+from autograder.lateness import TIMESTAMP_FILE, BadLateRules, late_detail
 from autograder.lms import LmsError, read_roster
 from autograder.lms import kind as lms_kind
-from autograder.prepared import Prepared, UnknownAssignment, prepare
+from autograder.prepared import PreparationFailed, Prepared, UnknownAssignment, prepare
 from autograder.release import _generate, assignment_ids
 from autograder.safe import spreadsheet_safe
 from autograder.sandbox import ensure_available
@@ -66,9 +67,16 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 
 
 def _fingerprint(prepared: Prepared, folder: Path) -> str:
-    digest = hashlib.sha256(prepared.folder.name.encode())
+    """What the grade of one submission depends on: the prepared assignment (its name covers the
+    source, autotests.yml, the due date and the late-penalty settings), the extensions granted
+    (any of the assignment's: a new one regrades its submissions), the notebooks and the
+    submission's timestamp.txt."""
+    digest = hashlib.sha256(prepared.folder.name.encode() + prepared.extensions.encode())
     for nb in sorted(folder.glob("*.ipynb")):
         digest.update(nb.name.encode() + b"\0" + nb.read_bytes())
+    timestamp = folder / TIMESTAMP_FILE
+    if timestamp.is_file():
+        digest.update(b"\0" + TIMESTAMP_FILE.encode() + b"\0" + timestamp.read_bytes())
     return digest.hexdigest()
 
 
@@ -103,6 +111,8 @@ def _precheck(prepared: Prepared, sub: Submission,
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         shutil.copy(notebooks[0], folder / f"{names[0]}.ipynb")
+        if (sub.folder / TIMESTAMP_FILE).is_file():
+            shutil.copy(sub.folder / TIMESTAMP_FILE, folder / TIMESTAMP_FILE)
         return folder, None
     return None, (f"none of {', '.join(nb.name for nb in notebooks)} is a notebook of "
                   f"{sub.assignment} ({', '.join(sorted(expected))})")
@@ -125,12 +135,15 @@ def _work(prepared: Prepared, folder: str, student: str, scratch: str, sandbox: 
                             limits=limits, render=True)
 
 
-def _ensure_assignment(root: Path, aid: str) -> None:
-    """The course gradebook must know the assignment (formgrader and manual grading need it)."""
+def _ensure_assignment(root: Path, aid: str, notebooks: list[str] | None = None) -> None:
+    """The course gradebook must know the assignment and its notebooks (formgrader and manual
+    grading need them). An assignment added with ``nbgrader db assignment add`` (to set its due
+    date) has no notebooks yet: generating it keeps the due date."""
     try:
         with Gradebook(f"sqlite:///{root / GRADEBOOK}") as gb:
-            gb.find_assignment(aid)
-            return
+            known = {nb.name for nb in gb.find_assignment(aid).notebooks}
+            if known and set(notebooks or ()) <= known:
+                return
     except MissingEntry:
         pass
     with tempfile.TemporaryDirectory() as tmp:
@@ -138,36 +151,63 @@ def _ensure_assignment(root: Path, aid: str) -> None:
 
 
 def _record(root: Path, result: SubmissionResult) -> None:
-    """Write one worker's result into the course gradebook (keeping manual scores)."""
+    """Write one worker's result into the course gradebook: nbgrader's own verdicts (auto score,
+    needs-manual flag) cell by cell, the timestamp and the late penalties; manual scores given in
+    formgrader are kept (and, as nbgrader does on a regrade, flagged for review)."""
     with Gradebook(f"sqlite:///{root / GRADEBOOK}") as gb:
         gb.update_or_create_student(result.student)
-        gb.update_or_create_submission(result.assignment, result.student)
-        parts = {p.id: p for p in result.parts}
+        stamp = {"timestamp": result.timestamp} if result.timestamp else {}
+        gb.update_or_create_submission(result.assignment, result.student, **stamp)
+        parts = {(p.notebook, p.id): p for p in result.parts}
         for nb_name in result.autograded:
             submitted = gb.find_submission_notebook(nb_name, result.assignment, result.student)
+            submitted.late_submission_penalty = result.late_penalties.get(nb_name)
             for grade in submitted.grades:
-                part = parts.get(grade.name)
-                if part is None or part.manual:
+                part = parts.get((nb_name, grade.name))
+                if part is None:  # nbgrader recorded nothing for it: leave it to a human
                     grade.auto_score = None
                     grade.needs_manual_grade = grade.manual_score is None
-                else:
-                    grade.auto_score = part.score
-                    grade.needs_manual_grade = False
+                    continue
+                grade.auto_score = part.auto_score
+                grade.needs_manual_grade = part.needs_manual_grade or \
+                    grade.manual_score is not None
         gb.db.commit()
+
+
+def _label(grade) -> str:
+    """A grade's name for people: a task is called one (its id is often generated)."""
+    return f"task {grade.name}" if type(grade.cell).__name__ == "TaskCell" else grade.name
+
+
+def _where(pending: list[tuple[str, str, float]], several: bool) -> str:
+    """The parts to grade by hand, by notebook when the assignment has several."""
+    if not several:
+        return ", ".join(label for _, label, _ in pending)
+    by_notebook: dict[str, list[str]] = {}
+    for notebook, label, _ in pending:
+        by_notebook.setdefault(notebook, []).append(label)
+    return "; ".join(f"{nb}: {', '.join(labels)}" for nb, labels in by_notebook.items())
 
 
 def _row_from_gradebook(root: Path, student: str, aid: str) -> dict:
     with Gradebook(f"sqlite:///{root / GRADEBOOK}") as gb:
         sub = gb.find_submission(aid, student)
-        pending = [(g.name, g.max_score) for nb in sub.notebooks for g in nb.grades
-                   if g.auto_score is None and g.manual_score is None]
-        score, max_score = float(sub.score), float(sub.max_score)
-    detail = "all parts graded"
+        pending = [(nb.name, _label(g), g.max_score) for nb in sub.notebooks for g in nb.grades
+                   if g.needs_manual_grade and g.manual_score is None]
+        several = len(sub.notebooks) > 1
+        raw, max_score = float(sub.score), float(sub.max_score)
+        penalty = float(sub.late_submission_penalty or 0)
+        seconds_late = float(sub.total_seconds_late)
+    notes = []
     if pending:
-        points = sum(m for _, m in pending)
-        detail = (f"{points:g} points still to grade by hand "
-                  f"({', '.join(n for n, _ in pending)}); score counts graded parts only")
-    return {"student_id": student, "assignment_id": aid, "score": f"{score:g}",
+        points = sum(m for _, _, m in pending)
+        notes.append(f"{points:g} points still to grade by hand ({_where(pending, several)}); "
+                     "score counts graded parts only")
+    if seconds_late > 0:
+        notes.append(late_detail(penalty, seconds_late)
+                     + (f" (score before the penalty: {raw:g})" if penalty else ""))
+    detail = "; ".join(notes) or "all parts graded"
+    return {"student_id": student, "assignment_id": aid, "score": f"{raw - penalty:g}",
             "max_score": f"{max_score:g}", "status": "graded", "detail": detail}
 
 
@@ -307,19 +347,22 @@ def _unpacked(submitted: Path, dest: Path) -> Path:
         lms_kind(entries[0]) else dest
 
 
-def _prepare_all(root: Path, aids: set[str]) -> tuple[dict[str, Prepared], dict[str, str]]:
-    """Generate each assignment once; one that cannot be generated is a problem for its
-    submissions' rows, never a stop for the others."""
+def prepare_each(root: Path, assignment_ids) -> tuple[dict[str, Prepared], dict[str, str]]:
+    """Every assignment prepared that can be, and recorded in the course gradebook:
+    ``(prepared, problems)``, where ``problems`` maps an assignment that could not be prepared to
+    the reason in words, for its error rows. One broken assignment never stops the others."""
     prepared, problems = {}, {}
-    for aid in sorted(aids):
+    for aid in sorted(set(assignment_ids)):
         try:
             ready = prepare(root, aid)
-            _ensure_assignment(root, aid)
+            _ensure_assignment(root, aid, ready.notebook_names())
             prepared[aid] = ready
-        except Exception as exc:  # noqa: BLE001 - reported on every row of the assignment
+        except (PreparationFailed, BadLateRules) as exc:
+            problems[aid] = f"the assignment could not be prepared: {exc}"
+        except Exception as exc:  # noqa: BLE001 - reported in the rows, never a traceback
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            problems[aid] = (f"the assignment could not be prepared for grading "
-                             f"({type(exc).__name__}: {first[:300]}); fix it and grade again")
+            problems[aid] = (f"the assignment could not be prepared: "
+                             f"{type(exc).__name__}: {first[:300]}")
     return prepared, problems
 
 
@@ -361,14 +404,14 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
             key = f"{sub.student}/{sub.assignment}"
             notes[key] = f"{sub.note}; {notes[key]}" if key in notes else sub.note
     # plan
-    prepared, unprepared = _prepare_all(root, {s.assignment for s in found
+    prepared, unprepared = prepare_each(root, {s.assignment for s in found
                                                if s.assignment in known})
     jobs, rows = [], {}
     for number, sub in enumerate(found):
         key = f"{sub.student}/{sub.assignment}"
         try:
             if sub.assignment not in prepared:
-                problem = sub.problem or unprepared.get(sub.assignment) or "unknown assignment"
+                problem = unprepared.get(sub.assignment) or sub.problem or "unknown assignment"
                 rows[key] = _error_row(sub.student, sub.assignment, problem)
                 state.pop(key, None)
                 continue

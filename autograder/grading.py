@@ -20,6 +20,7 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 
 from autograder.feedback import feedback_html, read_notebook
+from autograder.lateness import TIMESTAMP_FILE, apply_late_rules, grant_in_worker
 from autograder.prepared import Prepared
 from autograder.safe import clean_text
 from autograder.sandbox import box_tag, remove_leftovers
@@ -45,9 +46,12 @@ class Part:
     score: float
     max_score: float
     passed: bool
-    manual: bool
+    manual: bool  # an answer graded by hand (solution + grade cell, or a task), by nbgrader's rule
     hint: str | None
-    notebook: str | None = None
+    notebook: str = ""
+    # nbgrader's own verdict, copied as it is into the course gradebook.
+    auto_score: float | None = None
+    needs_manual_grade: bool = False
 
 
 @dataclass
@@ -60,6 +64,12 @@ class SubmissionResult:
     manual_max_score: float = 0.0
     autograded: dict[str, Path] = field(default_factory=dict)  # notebook name -> graded copy
     feedback: dict[str, str] = field(default_factory=dict)  # notebook name -> HTML page
+    timestamp: str | None = None  # from timestamp.txt, as nbgrader read it (ISO, UTC)
+    late_penalties: dict[str, float] = field(default_factory=dict)  # notebook -> points off
+
+    @property
+    def late_penalty(self) -> float:
+        return sum(self.late_penalties.values())
 
 
 class GradingFailed(RuntimeError):
@@ -103,11 +113,15 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
     aid = prepared.assignment_id
     work.mkdir(parents=True, exist_ok=True)
     shutil.copy(prepared.gradebook, work / GRADEBOOK)
+    grant_in_worker(work / GRADEBOOK, aid, student_id, prepared.extensions)
     placed = work / SUBMITTED_DIRECTORY / student_id / aid
     placed.mkdir(parents=True, exist_ok=True)
     for notebook in submission.glob("*.ipynb"):
         shutil.copy(notebook, placed / notebook.name)
+    if (submission / TIMESTAMP_FILE).is_file():  # nbgrader reads it to decide lateness
+        shutil.copy(submission / TIMESTAMP_FILE, placed / TIMESTAMP_FILE)
     config = harden(course_config(work), sandbox=sandbox, limits=limits, box_tag=box_tag(work))
+    apply_late_rules(config, prepared.late_rules)
     # Grade against the cached source without copying it.
     config.CourseDirectory.source_directory = str(prepared.folder / "solutions")
     result = NbGraderAPI(config=config).autograde(aid, student_id, force=True, create=True)
@@ -115,12 +129,8 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
         raise GradingFailed(_reason(result.get("log") or result.get("error") or ""))
 
     graded_dir = work / AUTOGRADED_DIRECTORY / student_id / aid
+    verdicts = _verdicts(work / GRADEBOOK, aid, student_id)
     parts: list[Part] = []
-    manual_max = 0.0
-    with Gradebook(f"sqlite:///{work / GRADEBOOK}") as gb:
-        sub = gb.find_submission(aid, student_id)
-        grades = {(nb.name, g.name): g for nb in sub.notebooks for g in nb.grades}
-        scores = {key: (float(g.score), float(g.max_score)) for key, g in grades.items()}
     autograded = {}
     for name in prepared.notebook_names():
         source = nbformat.read(prepared.source_dir / f"{name}.ipynb", as_version=4)
@@ -133,27 +143,30 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
                             for c in graded.cells}
         for cell in source.cells:
             meta = cell.metadata.get("nbgrader", {})
-            if not meta.get("grade"):
+            if not meta.get("grade") and not meta.get("task"):
                 continue
-            key = (name, meta["grade_id"])
-            score, max_score = scores.get(key, (0.0, float(meta.get("points", 0))))
-            # Graded by hand: any answer cell (nbgrader's "manually graded answer" is a code
-            # cell too) and any Markdown cell, decided from the source notebook's own flags.
-            manual = bool(meta.get("solution")) or cell.cell_type != "code"
-            if manual:
-                manual_max += max_score
-                parts.append(Part(meta["grade_id"], 0.0, max_score, False, True,
-                                  "Graded by hand by your instructor.", name))
+            verdict = verdicts.grades.get((name, meta["grade_id"]))
+            if verdict is None:  # not a grade cell in nbgrader's gradebook (a bare task cell)
+                continue
+            auto_score, needs_manual, max_score = verdict
+            score = float(auto_score or 0.0)
+            if is_hand_graded(meta):
+                hint = ("Graded by hand by your instructor." if needs_manual
+                        else "No answer given: this part scores 0.")
+                parts.append(Part(meta["grade_id"], score, max_score, False, True, hint,
+                                  name, auto_score, needs_manual))
                 continue
             passed = max_score > 0 and score >= max_score
             graded_cell = graded_cells.get(meta["grade_id"], {"outputs": []})
             parts.append(Part(meta["grade_id"], score, max_score, passed, False,
-                              _hint(graded_cell, passed), name))
+                              _hint(graded_cell, passed), name, auto_score, needs_manual))
     auto = [p for p in parts if not p.manual]
     result = SubmissionResult(
         assignment=aid, student=student_id,
         score=sum(p.score for p in auto), max_score=sum(p.max_score for p in auto),
-        parts=parts, manual_max_score=manual_max, autograded=autograded)
+        parts=parts, manual_max_score=sum(p.max_score for p in parts if p.manual),
+        autograded=autograded, timestamp=verdicts.timestamp,
+        late_penalties=verdicts.late_penalties)
     if render:
         for name in prepared.notebook_names():
             result.feedback[name] = feedback_html(
@@ -161,6 +174,32 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
                 release=nbformat.read(prepared.release_dir / f"{name}.ipynb", as_version=4),
                 parts=parts, folder=prepared.release_dir)
     return result
+
+
+def is_hand_graded(meta: dict) -> bool:
+    """nbgrader's rule (``utils.determine_grade``): a grade cell that is also a solution cell, or
+    a task, is graded by hand, whatever its cell type; a code grade cell alone is a test."""
+    return bool(meta.get("task") or (meta.get("grade") and meta.get("solution")))
+
+
+@dataclass
+class _Verdicts:
+    grades: dict[tuple[str, str], tuple[float | None, bool, float]]
+    timestamp: str | None
+    late_penalties: dict[str, float]
+
+
+def _verdicts(db: Path, aid: str, student_id: str) -> _Verdicts:
+    """What nbgrader wrote into the worker's gradebook, as plain data."""
+    with Gradebook(f"sqlite:///{db}") as gb:
+        sub = gb.find_submission(aid, student_id)
+        grades = {(nb.name, g.name): (None if g.auto_score is None else float(g.auto_score),
+                                      bool(g.needs_manual_grade), float(g.max_score))
+                  for nb in sub.notebooks for g in nb.grades}
+        timestamp = sub.timestamp.isoformat() if sub.timestamp is not None else None
+        penalties = {nb.name: float(nb.late_submission_penalty) for nb in sub.notebooks
+                     if nb.late_submission_penalty}
+    return _Verdicts(grades, timestamp, penalties)
 
 
 def _reason(log: str) -> str:

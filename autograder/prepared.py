@@ -4,11 +4,18 @@ Generating an assignment costs nbgrader a second or more per notebook, so ``owni
 ``ownit grade`` generate each assignment once and reuse it until the source changes. The cache key
 covers every byte of the source folder, the course settings and nbgrader's version; a cache entry
 is built in a temporary folder and renamed into place, so concurrent runs never see half of one.
+
+What nbgrader reads from the course root while it generates or grades belongs to the key too:
+``autotests.yml`` (copied to the root of the build, where nbgrader looks for it), the due date
+of the course gradebook (written into the cached gradebook, which every worker copies) and the
+late-penalty settings of ``nbgrader_config.py`` (carried to the workers). Extensions granted to
+students are carried too, outside the key.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -19,9 +26,11 @@ from pathlib import Path
 from nbgrader.apps import NbGraderAPI
 
 from autograder import settings
+from autograder.lateness import due_date, extensions, late_rules, set_due_date
 from autograder.settings import GRADEBOOK, RELEASE_DIRECTORY, SOURCE_DIRECTORY, course_config
 
 CACHE_ENV = "OWNIT_CACHE"
+AUTOTESTS = "autotests.yml"  # nbgrader's InstantiateTests.autotest_filename
 
 
 class UnknownAssignment(LookupError):
@@ -33,6 +42,10 @@ class Prepared:
     assignment_id: str
     folder: Path  # holds solutions/<id>/ (the source nbgrader grades with) and gradebook.db
     has_hidden_tests: bool  # False when only the student release was available as the source
+    late_rules: str | None = None  # JSON of autograder.lateness.late_rules, for the workers
+    # JSON of autograder.lateness.extensions: not in the cache key (the generated assignment
+    # does not depend on it), but in the fingerprint of every submission of the assignment.
+    extensions: str = ""
 
     @property
     def source_dir(self) -> Path:
@@ -55,10 +68,12 @@ def cache_dir(root: Path) -> Path:
     return Path(env) if env else root / ".ownit-cache"
 
 
-def _content_key(folder: Path) -> str:
+def _content_key(folder: Path, *extra: str) -> str:
     digest = hashlib.sha256()
     digest.update(version("nbgrader").encode())
     digest.update(Path(settings.__file__).read_bytes())
+    for value in extra:
+        digest.update(value.encode() + b"\0")
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         if ".ipynb_checkpoints" in path.parts or "__pycache__" in path.parts:
             continue
@@ -81,13 +96,20 @@ def source_of(root: Path, assignment_id: str) -> tuple[Path, bool]:
 def prepare(root: Path, assignment_id: str) -> Prepared:
     """The generated assignment for the current source, from the cache or made now."""
     source, hidden = source_of(root, assignment_id)
-    key = _content_key(source)
+    autotests = root / AUTOTESTS
+    autotests_text = autotests.read_text() if autotests.is_file() else ""
+    duedate = due_date(root, assignment_id)
+    rules = json.dumps(late_rules(root), sort_keys=True)
+    key = _content_key(source, autotests_text, duedate or "", rules)
     target = cache_dir(root) / f"{assignment_id}-{key}"
     if not (target / GRADEBOOK).is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
         build = Path(tempfile.mkdtemp(prefix=f".{assignment_id}-", dir=target.parent))
         try:
+            if autotests_text:
+                shutil.copy(autotests, build / AUTOTESTS)
             _build(source, assignment_id, build)
+            set_due_date(build / GRADEBOOK, assignment_id, duedate)
             try:
                 build.rename(target)
             except OSError:  # another run built the same entry first: use theirs
@@ -96,7 +118,7 @@ def prepare(root: Path, assignment_id: str) -> Prepared:
             if build.exists():
                 shutil.rmtree(build, ignore_errors=True)
         _prune(target)
-    return Prepared(assignment_id, target, hidden)
+    return Prepared(assignment_id, target, hidden, rules, extensions(root, assignment_id))
 
 
 def _build(source: Path, assignment_id: str, folder: Path) -> None:
@@ -105,8 +127,20 @@ def _build(source: Path, assignment_id: str, folder: Path) -> None:
     api = NbGraderAPI(config=course_config(folder))
     result = api.generate_assignment(assignment_id, force=True, create=True)
     if not result["success"]:
-        raise RuntimeError(f"nbgrader could not generate {assignment_id!r}: "
-                           f"{result.get('error') or result.get('log')}")
+        raise PreparationFailed(f"nbgrader could not generate {assignment_id!r}: "
+                                f"{_errors(result.get('log') or '') or result.get('error')}")
+
+
+class PreparationFailed(RuntimeError):
+    """nbgrader could not generate the assignment from its source (the message says why)."""
+
+
+def _errors(log: str) -> str:
+    """The lines of nbgrader's log that say what went wrong, without its traceback."""
+    lines = [line[len("[ERROR]"):].strip() for line in log.splitlines()
+             if line.startswith("[ERROR]") and "Traceback" not in line
+             and "see the the above traceback" not in line]
+    return " ".join(lines[:3])
 
 
 def _prune(keep: Path) -> None:

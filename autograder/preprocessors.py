@@ -4,6 +4,8 @@ They slot into nbgrader's own autograde pipeline (see :func:`autograder.settings
 
 - :class:`SanitizeGradedCells` (before nbgrader's ``OverwriteCells``) drops nbgrader metadata that
   a submission forged: unknown grade ids, and a second copy of a graded cell.
+- :class:`RestoreMissingCells` (nbgrader's ``OverwriteCells``) puts deleted grade cells back
+  wherever the student deleted them (nbgrader's own version fails on some deletions).
 - :class:`SplitExpectations` (before execution) rewrites each ``expect(ACTUAL, EXPECTED, hint)``
   of a test cell so the kernel evaluates only ACTUAL and reports it as plain data; EXPECTED and
   the hint stay in this process. A small prelude cell gives the kernel the reporting function.
@@ -29,7 +31,7 @@ import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_output
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Integer
 
 from autograder import safe
@@ -111,6 +113,35 @@ def _hidden_lines(source: str) -> set[int]:
         elif inside:
             hidden.add(number)
     return hidden
+
+
+class RestoreMissingCells(OverwriteCells):
+    """nbgrader's OverwriteCells, whose ``add_missing_cells`` puts a deleted grade cell back
+    after the nearest earlier cell of the source that the submission still has (or first).
+
+    nbgrader 0.9.6 assumes the source cell just before a deleted grade cell is a solution or
+    grade cell still in the submission, and fails the whole notebook (``KeyError``) otherwise:
+    after a locked cell, or when the student deleted that cell too.
+    """
+
+    def add_missing_grade_cells(self, nb, resources):
+        source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        order = [cell.name for cell in source_nb.source_cells]
+        by_name = dict(zip(order, source_nb.source_cells, strict=True))
+        solutions = {cell.name for cell in source_nb.solution_cells}
+        for grade_cell in sorted(source_nb.grade_cells, key=lambda c: order.index(c.name)):
+            present = {_meta(c).get("grade_id"): i for i, c in enumerate(nb.cells)
+                       if _meta(c).get("grade_id")}
+            if grade_cell.name in present:
+                continue
+            self.log.warning("Missing grade cell %s encountered, adding to notebook",
+                             grade_cell.name)
+            cell = self.missing_cell_transform(by_name[grade_cell.name], grade_cell.max_score,
+                                               is_solution=grade_cell.name in solutions)
+            before = order[:order.index(grade_cell.name)]
+            at = next((present[name] + 1 for name in reversed(before) if name in present), 0)
+            nb.cells.insert(at, cell)
+        return nb, resources
 
 
 class _Split(ast.NodeTransformer):
@@ -332,6 +363,23 @@ def judge_cell(cell, sites: list[dict], source: str = "",
                   + (f" | and {more} more" if more else ""))
 
 
+def _partial_credit(cell) -> list:
+    """What nbgrader scores of a passed test cell: the number it shows last, as partial credit
+    (``nbgrader.utils.get_partial_grade``). Kept only when it is a number between 0 and the
+    cell's points; anything else nbgrader scores as full credit (or, above the points, fails to
+    grade the notebook at all), so it is dropped and the cell earns its points."""
+    results = [o for o in cell.get("outputs", []) if o.get("output_type") == "execute_result"]
+    if not results:
+        return []
+    text = results[-1].get("data", {}).get("text/plain", "")
+    try:
+        value = float("".join(text) if isinstance(text, list) else text)
+    except (TypeError, ValueError):
+        return []
+    points = float(_meta(cell).get("points", 0) or 0)
+    return results[-1:] if 0 <= value <= points else []
+
+
 class JudgeExpectations(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         kept = resources.get("ownit", {})
@@ -343,7 +391,7 @@ class JudgeExpectations(NbGraderPreprocessor):
             source = kept.get("sources", {}).get(grade_id, cell.source)
             verdict = judge_cell(cell, kept.get("sites", {}).get(grade_id, []), source,
                                  kept.get("stops", {}).get(grade_id))
-            cell.outputs = [] if verdict is None else [verdict]
+            cell.outputs = _partial_credit(cell) if verdict is None else [verdict]
             cell.source = source
         return nb, resources
 

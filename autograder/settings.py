@@ -98,7 +98,7 @@ def harden(c: Config, *, sandbox: bool, limits: Limits | None = None,
 
     c.Autograde.sanitize_preprocessors = [
         nbg.ClearOutput, own.SanitizeGradedCells, nbg.DeduplicateIds, nbg.OverwriteKernelspec,
-        nbg.OverwriteCells, nbg.CheckCellMetadata]
+        own.RestoreMissingCells, nbg.CheckCellMetadata]
     c.Autograde.autograde_preprocessors = [
         own.SplitExpectations, own.ExecuteBounded, own.JudgeExpectations, nbg.IgnorePattern,
         ClearMetadataPreprocessor, nbg.LimitOutput, nbg.SaveAutoGrades,

@@ -40,7 +40,8 @@ def cohort(tmp_path_factory):
     course = toy_course.build(tmp_path_factory.mktemp("course"))
     release = nbformat.read(course / "exercises" / "toy" / "toy.ipynb", 4)
     subs = tmp_path_factory.mktemp("submitted")
-    for student, answers in {"ada": FULL, "bo": HALF, "cy": {}}.items():
+    essay = {"essay": "Shouting takes the room from everyone else."}
+    for student, answers in {"ada": {**FULL, **essay}, "bo": HALF, "cy": {}}.items():
         folder = subs / student / "toy"
         folder.mkdir(parents=True)
         nbformat.write(toy_course.with_answers(release, **answers), folder / "toy.ipynb")
@@ -66,7 +67,10 @@ def test_every_submission_gets_one_row_and_exit_0(cohort):
     assert found["eve"]["score"] == "5", "the renamed notebook in a zip is graded"
     for student in ("ada", "bo", "cy", "eve"):
         assert found[student]["status"] == "graded"
-        assert "3 points still to grade by hand (essay)" in found[student]["detail"]
+    assert "3 points still to grade by hand (essay)" in found["ada"]["detail"]
+    for student in ("bo", "cy", "eve"):
+        # The essay left as released: nbgrader scores an untouched answer 0, nothing to grade.
+        assert found[student]["detail"] == "all parts graded"
     assert found["dee"]["status"] == "error" and "not a valid notebook" in found["dee"]["detail"]
     assert found["fay"]["status"] == "error" and "unsafe path" in found["fay"]["detail"]
     assert "6 submissions" in first.stdout
