@@ -479,7 +479,7 @@ EXTRA = {
     "renamed-notebook": ("graded", 5),
     "renamed": ("graded", 0),  # a zip student whose id is the old staging folder's name
     "victim": ("graded", 5),  # misnamed notebook: staged, never where "renamed" unpacks
-    "=HYPERLINK(\"x\")": ("graded", 0),
+    "=HYPERLINK(\"x\")": ("error", None),  # refused as an id; its row must stay formula-free
     "formula-notebook": ("error", None),  # an invalid notebook whose name starts with =
     "twice": ("graded", 5),  # a folder (older, blank) and a zip (newer, full)
     "John Smith": ("graded", 5),  # an LMS-style zip name with a space
