@@ -77,10 +77,15 @@ def audit(page, context: str | None = None) -> list[dict]:
     The script goes in with Playwright's ``add_script_tag`` (a <script> element in the page), so
     a page whose Content-Security-Policy forbids inline scripts refuses it: audit a copy of such
     a page without its CSP meta."""
+    from playwright.sync_api import Error
+
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=_axe_script())
+        try:
+            page.add_script_tag(content=_axe_script())
+        except Error as exc:  # Playwright says why: a CSP names the directive that refused it
+            raise RuntimeError(f"axe-core could not be injected: {exc.message}") from exc
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        raise RuntimeError("axe-core did not load into the page (a Content-Security-Policy?)")
+        raise RuntimeError("axe-core did not load into the page")
     if context is not None and page.locator(context).count() == 0:
         raise AssertionError(f"nothing to audit: no element matches {context!r}")
     result = page.evaluate(
