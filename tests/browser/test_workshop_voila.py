@@ -15,6 +15,7 @@ from browser.conftest import audit, describe, free_port, running, server_env
 from conftest import ROOT
 
 SCENARIO = "bad_deploy"
+QUIZZES = 17  # the ask(...) cells of course/workshop_quizzes.ipynb
 # Pictographs and the emoji variation selector: empty boxes in a Chromium without an emoji font.
 EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F]")
 
@@ -97,4 +98,21 @@ def test_workshop_plays_a_drill_to_its_debrief(page, course_copy, tmp_path, axe_
             "# Post-mortem"), "the post-mortem box has a label of its own"
         violations = audit(page, ".ownit-drill")
         assert violations == [], "at the debrief:\n" + describe(violations)
+
+        # The workshop's quiz page: every kind of item it holds (an order and a classify item
+        # among single choices), audited after Check on each.
+        page.goto(f"{base}/voila/render/workshop_quizzes.ipynb")
+        quizzes = page.locator(".ownit-quiz")
+        quizzes.nth(QUIZZES - 1).wait_for()
+        assert quizzes.count() == QUIZZES
+        for n in range(QUIZZES):
+            quizzes.nth(n).locator(".ownit-check").click()
+        page.locator(".ownit-feedback", has_text="Answer first").nth(QUIZZES - 1).wait_for()
+        classify = quizzes.filter(has_text="Blameless or blameful?")
+        menus = classify.locator("select")
+        assert menus.count() > 2 and classify.get_by_label(re.compile(r"^\d+\. \w")).count() \
+            == menus.count(), "each statement's drop-down is labelled by the statement"
+        classify.screenshot(path=tmp_path / "classify.png")  # to look at on a failure
+        violations = audit(page, ".ownit-quiz")
+        assert violations == [], "workshop quizzes:\n" + describe(violations)
     assert time.monotonic() - began < 60
