@@ -163,6 +163,8 @@ class DrillApp(widgets.VBox):
         self.debrief_box.layout.display = "none"
         self._say("info", "You have been paged. What do you do first?")
         self._show_status()
+        # The picker that held the focus is hidden: give the focus to the drill's first control.
+        (self.role_menu if self.drill.team else next(iter(self.buttons.values()))).focus()
         return self.drill
 
     def act(self, action_id: str, role: str | None = None) -> Turn:
@@ -191,6 +193,7 @@ class DrillApp(widgets.VBox):
         self.picker.layout.display = None
         self.game.layout.display = "none"
         self.debrief_box.layout.display = "none"
+        self.scenario_menu.focus()  # "Play again" is hidden with the debrief
 
     # -- showing --------------------------------------------------------------------------------
     def _say(self, tone: str, text: str, news: list[str] = ()) -> None:

@@ -37,12 +37,17 @@ def _icons_are_drawn(locator) -> None:
     assert box is not None and box["width"] > 4 and box["height"] > 4, box
 
 
+def _focused(page) -> str:
+    return page.evaluate("() => document.activeElement.innerText.trim()")
+
+
 def _tab_to(page, label: str, most: int = 40) -> None:
-    """Press Tab until the focused element is the button reading ``label``."""
+    """Press Tab until the focused element is the button reading ``label`` (if it is not
+    already)."""
     for _ in range(most):
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.innerText.trim()") == label:
+        if _focused(page) == label:
             return
+        page.keyboard.press("Tab")
     raise AssertionError(f"{most} presses of Tab never reached {label!r}")
 
 
@@ -71,6 +76,9 @@ def test_workshop_plays_a_drill_to_its_debrief(page, course_copy, tmp_path, axe_
         feedback = drill.locator(".ownit-drill-feedback")
         feedback.get_by_text("You have been paged").wait_for()
         _icons_are_drawn(feedback)
+        page.wait_for_function("() => document.activeElement.matches('.ownit-drill-action')")
+        first = drill.locator(".ownit-drill-action").first.inner_text().strip()
+        assert _focused(page) == first, "the focus moves from the hidden picker to the first move"
         violations = audit(page, ".ownit-drill")
         assert violations == [], "while playing:\n" + describe(violations)
         for n, label in enumerate(moves):
@@ -98,6 +106,9 @@ def test_workshop_plays_a_drill_to_its_debrief(page, course_copy, tmp_path, axe_
             "# Post-mortem"), "the post-mortem box has a label of its own"
         violations = audit(page, ".ownit-drill")
         assert violations == [], "at the debrief:\n" + describe(violations)
+        drill.locator(".ownit-drill-again").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.activeElement.matches('.ownit-drill-scenario *')")
 
         # The workshop's quiz page: every kind of item it holds (an order and a classify item
         # among single choices), audited after Check on each.
