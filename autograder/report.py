@@ -26,11 +26,10 @@ def _figure(title: str, alt: str, fig) -> str:
             f"<figcaption>{html.escape(title)}</figcaption></figure>")
 
 
-def _table(caption: str, header: list[str], rows: list[list]) -> str:
+def _table(name: str, caption: str, header: list[str], rows: list[list]) -> str:
     """A table in a region that scrolls sideways when it is wider than the window (the page
     itself then reflows): the region takes focus so that arrow keys can scroll it, and is named
-    by the table's caption."""
-    name = "table-" + "-".join(caption.lower().split())
+    by the table's caption (whose id is ``name``)."""
     head = "".join(f'<th scope="col">{html.escape(str(h))}</th>' for h in header)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>"
                    for row in rows)
@@ -87,11 +86,12 @@ def render(rows: list[dict], parts: dict[tuple[str, str], list[dict]]) -> str:
                 ATTENTION_BELOW:
             attention.append([r["student_id"], r["assignment_id"],
                               f"{float(r['score']):g} / {float(r['max_score']):g}"])
-    attention_html = (_table("Students who need attention", ["student", "assignment", "why"],
-                             attention) if attention
+    attention_html = (_table("attention", f"Submissions not graded or under "
+                             f"{ATTENTION_BELOW:.0%} of the points",
+                             ["student", "assignment", "why"], attention) if attention
                       else "<p>Nobody: every submission was graded and scored at least "
                            f"{ATTENTION_BELOW:.0%}.</p>")
-    all_rows = _table("Every submission",
+    all_rows = _table("submissions", "Score, maximum, status and detail of each submission",
                       ["student", "assignment", "score", "max", "status", "detail"],
                       [[r["student_id"], r["assignment_id"], r["score"], r["max_score"],
                         r["status"], r["detail"]] for r in rows])
