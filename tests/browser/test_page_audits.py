@@ -1,8 +1,10 @@
 """The hostile cohort's static pages under an accessibility audit, and from the keyboard.
 
 axe-core (WCAG 2 A and AA, serious and critical violations) audits one feedback page of an
-honest full, a blank and a hostile submission, and ``report.html``. Then Tab walks each page:
-every element that takes focus is reached in document order and shows where the focus is.
+honest full, a blank and a hostile submission, and ``report.html``. Then, in a window 400 px
+wide, the page must not scroll sideways, Tab walks it (every element that takes focus is reached
+in document order and shows a focus outline), and a table wider than the window scrolls with the
+arrow keys.
 """
 
 from __future__ import annotations
@@ -40,11 +42,11 @@ def _feedback_page(out, student: str):
     return found[0]
 
 
-def _keyboard(page) -> int:
+def _keyboard(page) -> tuple[int, int]:
     """In a narrow window (400 px, a phone or a zoomed page): the page does not scroll sideways,
     Tab reaches every focusable element in document order, each shows a focus outline, and a
-    table region wider than the window scrolls with the arrow keys. Returns how many took
-    focus."""
+    table region wider than the window scrolls with the arrow keys. Returns how many elements
+    took focus and how many of them were scrolled."""
     page.set_viewport_size({"width": NARROW, "height": 900})
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= NARROW, f"the page scrolls sideways at {NARROW} px: {width} px wide"
@@ -62,17 +64,16 @@ def _keyboard(page) -> int:
                     outline: style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth),
                     wide: el.scrollWidth > el.clientWidth};
         }"""))
-    assert [s["index"] for s in seen] == expected, f"focus order: {seen}"
-    faint = [s for s in seen if s["outline"] < 2]
+    assert [stop["index"] for stop in seen] == expected, f"focus order: {seen}"
+    faint = [stop for stop in seen if stop["outline"] < 2]
     assert faint == [], f"no visible focus outline on {faint}"
-    for n, s in enumerate(seen):
-        if s["wide"]:
-            region = page.locator("*").nth(s["index"])
+    for stop in seen:
+        if stop["wide"]:
+            region = page.locator("*").nth(stop["index"])
             region.focus()
             page.keyboard.press("ArrowRight")
             page.wait_for_function("el => el.scrollLeft > 0", arg=region.element_handle())
-            seen[n]["scrolled"] = True
-    return len(seen)
+    return len(seen), sum(stop["wide"] for stop in seen)
 
 
 @pytest.mark.parametrize("student", list(FEEDBACK))
@@ -82,7 +83,8 @@ def test_feedback_pages_pass_the_audit_and_work_from_the_keyboard(hostile_run, p
     page.set_content(_without_csp(html), wait_until="load")
     violations = audit(page)
     assert violations == [], f"{FEEDBACK[student]}:\n{describe(violations)}"
-    assert _keyboard(page) >= 1, "the table of parts takes focus"
+    focused, _ = _keyboard(page)
+    assert focused >= 1, "the table of parts takes focus"
 
 
 def test_csp_blocks_the_injected_audit_so_the_copy_without_it_is_audited(hostile_run, page,
@@ -110,4 +112,6 @@ def test_report_passes_the_audit_and_works_from_the_keyboard(hostile_run, page, 
                      wait_until="load")
     violations = audit(page)
     assert violations == [], describe(violations)
-    assert _keyboard(page) == 2, "both tables (who needs attention, every submission) take focus"
+    focused, scrolled = _keyboard(page)
+    assert focused == 2, "both tables (who needs attention, every submission) take focus"
+    assert scrolled >= 1, "the table of every submission is wider than 400 px and scrolls"
