@@ -106,7 +106,11 @@ def _prose(source: str, folder: Path | None) -> Markup:
     """The instructor's Markdown (trusted: it comes from the student release), as HTML."""
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-    return Markup(_embed_images(markdown2html_mistune(source), folder))
+    html = markdown2html_mistune(source)
+    # The pilcrow after each heading is a link: name it for a screen reader (it reads "¶").
+    html = html.replace('<a class="anchor-link" href=',
+                        '<a class="anchor-link" aria-label="link to this heading" href=')
+    return Markup(_embed_images(html, folder))
 
 
 class _Budget:

@@ -26,11 +26,16 @@ def _figure(title: str, alt: str, fig) -> str:
             f"<figcaption>{html.escape(title)}</figcaption></figure>")
 
 
-def _table(header: list[str], rows: list[list]) -> str:
-    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
+def _table(name: str, caption: str, header: list[str], rows: list[list]) -> str:
+    """A table in a region that scrolls sideways when it is wider than the window (the page
+    itself then reflows): the region takes focus so that arrow keys can scroll it, and is named
+    by the table's caption (whose id is ``name``)."""
+    head = "".join(f'<th scope="col">{html.escape(str(h))}</th>' for h in header)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>"
                    for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (f'<div class="scroll" role="region" tabindex="0" aria-labelledby="{name}">'
+            f'<table><caption id="{name}">{html.escape(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
 def render(rows: list[dict], parts: dict[tuple[str, str], list[dict]]) -> str:
@@ -81,21 +86,27 @@ def render(rows: list[dict], parts: dict[tuple[str, str], list[dict]]) -> str:
                 ATTENTION_BELOW:
             attention.append([r["student_id"], r["assignment_id"],
                               f"{float(r['score']):g} / {float(r['max_score']):g}"])
-    attention_html = (_table(["student", "assignment", "why"], attention) if attention
+    attention_html = (_table("attention", f"Submissions not graded or under "
+                             f"{ATTENTION_BELOW:.0%} of the points",
+                             ["student", "assignment", "why"], attention) if attention
                       else "<p>Nobody: every submission was graded and scored at least "
                            f"{ATTENTION_BELOW:.0%}.</p>")
-    all_rows = _table(["student", "assignment", "score", "max", "status", "detail"],
+    all_rows = _table("submissions", "Score, maximum, status and detail of each submission",
+                      ["student", "assignment", "score", "max", "status", "detail"],
                       [[r["student_id"], r["assignment_id"], r["score"], r["max_score"],
                         r["status"], r["detail"]] for r in rows])
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Own It: grading report</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}}
-figure{{margin:1rem 0}}figcaption{{font-size:.9rem;color:#333}}</style></head><body>
+caption{{text-align:left;font-weight:600;padding:.25rem 0}}
+.scroll{{overflow-x:auto;max-width:100%}}img{{max-width:100%;height:auto}}
+:focus-visible{{outline:3px solid #0550ae;outline-offset:2px}}
+figure{{margin:1rem 0}}figcaption{{font-size:.9rem;color:#333}}</style></head><body><main>
 <h1>Own It: grading report</h1>
 <p>{len(rows)} submissions, {sum(r['status'] == 'graded' for r in rows)} graded,
 {sum(r['status'] == 'error' for r in rows)} not graded.</p>
 <h2>Students who need attention</h2>{attention_html}
 {''.join(sections)}
 <h2>Every submission</h2>{all_rows}
-</body></html>"""
+</main></body></html>"""

@@ -48,7 +48,8 @@ def test_playing_by_clicking_reaches_the_debrief_with_a_score(app):
     assert app.debrief_box.layout.display is None
     result = score(app.drill)
     assert f"Score: {result.max_total} / {result.max_total}." in app.score_box.value
-    assert app.chart.value[:4] == b"\x89PNG"
+    assert '<img src="data:image/png;base64,iVBORw0KGgo' in app.chart.value  # a PNG
+    assert 'alt="Line chart of the error rate' in app.chart.value
     assert "error rate minute by minute" in app.chart_caption.value
     assert app.postmortem_box.value.startswith("# Post-mortem (draft)")
     assert all(b.disabled for b in app.buttons.values())

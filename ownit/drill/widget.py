@@ -10,6 +10,7 @@ browser test find each part.
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 import re
@@ -33,6 +34,7 @@ STYLE = """<style>
   text-align: left; vertical-align: top; }
 .ownit-drill-feedback { border-left: 4px solid #555; padding-left: 8px; min-height: 1.5em; }
 .ownit-drill .ownit-icon { vertical-align: -0.18em; flex: none; }
+.ownit-drill .ownit-drill-chart img { max-width: 100%; height: auto; }
 </style>"""
 
 
@@ -114,12 +116,15 @@ class DrillApp(widgets.VBox):
         self.score_box = widgets.HTML()
         self.score_box.add_class("ownit-drill-score")
         self.lessons = widgets.HTML()
-        self.chart = widgets.Image(format="png", layout=widgets.Layout(
-            width="auto", max_width="100%", height="auto"))
+        # An <img> with alt text in an HTML widget: widgets.Image has no alt attribute.
+        self.chart = widgets.HTML()
+        self.chart.add_class("ownit-drill-chart")
         self.chart_caption = widgets.HTML()
         self.timeline_box = widgets.HTML()
-        self.postmortem_box = widgets.Textarea(layout=widgets.Layout(width="100%",
-                                                                     height="18em"))
+        # A label of its own: without one, a screen reader names the box by its placeholder.
+        self.postmortem_box = widgets.Textarea(
+            description="Draft", style={"description_width": "initial"},
+            layout=widgets.Layout(width="100%", height="18em"))
         self.postmortem_box.add_class("ownit-drill-postmortem")
         self.again_button = widgets.Button(description="Play again", icon="refresh")
         self.again_button.add_class("ownit-drill-again")
@@ -158,6 +163,8 @@ class DrillApp(widgets.VBox):
         self.debrief_box.layout.display = "none"
         self._say("info", "You have been paged. What do you do first?")
         self._show_status()
+        # The picker that held the focus is hidden: give the focus to the drill's first control.
+        (self.role_menu if self.drill.team else next(iter(self.buttons.values()))).focus()
         return self.drill
 
     def act(self, action_id: str, role: str | None = None) -> Turn:
@@ -186,6 +193,7 @@ class DrillApp(widgets.VBox):
         self.picker.layout.display = None
         self.game.layout.display = "none"
         self.debrief_box.layout.display = "none"
+        self.scenario_menu.focus()  # "Play again" is hidden with the debrief
 
     # -- showing --------------------------------------------------------------------------------
     def _say(self, tone: str, text: str, news: list[str] = ()) -> None:
@@ -224,7 +232,7 @@ class DrillApp(widgets.VBox):
         # The maximum is read from the score, never assumed to be 100.
         self.score_box.value = _html("score", self.result.score, d.ending)
         self.lessons.value = _html("lessons", self.result.went_well, self.result.to_change)
-        self.chart.value = _png(plot(d))
+        self.chart.value = _html("chart", base64.b64encode(_png(plot(d))).decode("ascii"))
         peak = max(rate for _, rate in d.series)
         if d.lasting_mitigation_at is None:
             mitigated = "not healthy at the end"

@@ -1,9 +1,12 @@
 """One small ipywidgets renderer for every kind of quiz item.
 
 Feedback is given in words and an inline SVG icon (a tick, a cross or an i: shapes, never colour
-alone, and no emoji, which a browser without an emoji font paints as an empty box); every control
-is a native widget that works from the keyboard (Tab to a control, arrows to choose, Enter or Space
-on Check).
+alone, and no emoji, which a browser without an emoji font paints as an empty box), in a live
+region a screen reader announces. Every control is a native widget that works from the keyboard:
+Tab to a control; Space ticks a checkbox or chooses a radio button (ipywidgets gives radio buttons
+no shared name, so each option is its own Tab stop and arrows do not move between them); arrows
+choose in a drop-down; Enter or Space on Check. Every control has a label of its own: the option's
+text, or for drop-downs "Step n" and the statement to classify.
 Output goes into widgets through their APIs, never ``print``, so nbval sees stable cell output.
 """
 
@@ -24,6 +27,7 @@ STYLE = """<style>
 .ownit-quiz .widget-radio-box label, .ownit-quiz .widget-checkbox label,
 .ownit-quiz .widget-label { white-space: normal; height: auto; line-height: 1.4; }
 .ownit-quiz .widget-radio-box label { margin-bottom: 0.35em; }
+.ownit-quiz .ownit-classify > .widget-label { text-align: left; padding-right: 1em; }
 .ownit-feedback.ownit-correct { border-left: 4px solid #2e7d32; padding-left: 8px; }
 .ownit-feedback.ownit-wrong { border-left: 4px dashed #c62828; padding-left: 8px; }
 </style>"""
@@ -74,7 +78,7 @@ class Quiz(widgets.VBox):
             f"{STYLE}<p><b>{html.escape(item['scenario'])}</b></p>"
             f"<p>{html.escape(item['prompt'])}</p><p><i>{self._instructions()}</i></p>"
         )
-        super().__init__(children=[header, *self._choice_rows(), self.check_button,
+        super().__init__(children=[header, *self.choices, self.check_button,
                                    self.feedback, self.explanation])
         self.add_class("ownit-quiz")
 
@@ -102,23 +106,20 @@ class Quiz(widgets.VBox):
             found = [widgets.Dropdown(options=menu, value=None, description=f"Step {n}",
                                       layout=widgets.Layout(width="95%"))
                      for n in range(1, len(self.options) + 1)]
-        else:  # classify
-            cats = [(c["label"], c["id"]) for c in self.item["categories"]]
-            found = [widgets.RadioButtons(options=cats, value=None,
-                                          layout=widgets.Layout(width="auto"))
-                     for _ in self.options]
+        else:  # classify: a drop-down per statement, labelled by the statement itself
+            # (radio buttons beside it would be read as a bare "Blameless" or "Blameful": an
+            # ipywidgets label cannot name a group of radio buttons).
+            menu = [(CHOOSE, None)] + [(c["label"], c["id"]) for c in self.item["categories"]]
+            found = [widgets.Dropdown(options=menu, value=None,
+                                      description=f"{n}. {o['text']}",
+                                      style={"description_width": "60%"},
+                                      layout=widgets.Layout(width="95%"))
+                     for n, o in enumerate(self.options, 1)]
+            for menu in found:
+                menu.add_class("ownit-classify")
         for widget in found:
             widget.add_class("ownit-choice")
         return found
-
-    def _choice_rows(self) -> list[widgets.Widget]:
-        if self.item["type"] != "classify":
-            return self.choices
-        return [
-            widgets.HBox([widgets.HTML(f"<p>{n}. {html.escape(o['text'])}</p>",
-                                       layout=widgets.Layout(width="60%")), choice])
-            for n, (o, choice) in enumerate(zip(self.options, self.choices, strict=True), 1)
-        ]
 
     # -- answering (also the Python API the tests drive) ----------------------------------------
     def answer(self):
@@ -131,7 +132,7 @@ class Quiz(widgets.VBox):
                           if box.value)
         if kind == "order":
             return [menu.value for menu in self.choices]
-        return {o["id"]: radio.value for o, radio in zip(self.options, self.choices, strict=True)}
+        return {o["id"]: menu.value for o, menu in zip(self.options, self.choices, strict=True)}
 
     def choose(self, answer) -> None:
         """Set the answer as a learner would by clicking (same shapes as :meth:`answer`)."""
@@ -145,8 +146,8 @@ class Quiz(widgets.VBox):
             for menu, value in zip(self.choices, answer, strict=True):
                 menu.value = value
         else:
-            for option, radio in zip(self.options, self.choices, strict=True):
-                radio.value = answer.get(option["id"])
+            for option, menu in zip(self.options, self.choices, strict=True):
+                menu.value = answer.get(option["id"])
 
     def judge(self, answer) -> Result | None:
         """Judge an answer without recording it; None when nothing is answered yet."""

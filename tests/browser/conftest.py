@@ -8,6 +8,7 @@ temporary course root, and is stopped (the whole group) when its test ends, pass
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -30,6 +31,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SERVER_START_TIMEOUT = 45
+# axe-core, installed by `npm ci` from package.json (never committed): the accessibility audit.
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa"]
+AXE_IMPACTS = {"serious", "critical"}
 
 
 def _need_chromium() -> None:
@@ -46,6 +51,59 @@ def _need_chromium() -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"browser tests cannot run in CI: {missing}")
     pytest.skip(f"browser tests need a browser: {missing}")
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script (``audit`` injects it): a test that audits asks for this fixture, which
+    skips on a laptop without ``npm ci`` and fails in CI, as the browser fixture does."""
+    if not AXE.exists():
+        missing = f"{AXE.relative_to(ROOT)} is missing (npm ci in the repository root)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"accessibility audits cannot run in CI: {missing}")
+        pytest.skip(f"accessibility audits need axe-core: {missing}")
+    return _axe_script()
+
+
+@functools.cache
+def _axe_script() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
+def audit(page, context: str | None = None) -> list[dict]:
+    """Run axe-core on ``page`` (or only on the elements the CSS selector ``context`` matches)
+    against WCAG 2 A and AA, and return its serious and critical violations.
+
+    The script goes in with Playwright's ``add_script_tag`` (a <script> element in the page), so
+    a page whose Content-Security-Policy forbids inline scripts refuses it: audit a copy of such
+    a page without its CSP meta."""
+    from playwright.sync_api import Error
+
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        try:
+            page.add_script_tag(content=_axe_script())
+        except Error as exc:  # Playwright says why: a CSP names the directive that refused it
+            raise RuntimeError(f"axe-core could not be injected: {exc.message}") from exc
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        raise RuntimeError("axe-core did not load into the page")
+    if context is not None and page.locator(context).count() == 0:
+        raise AssertionError(f"nothing to audit: no element matches {context!r}")
+    result = page.evaluate(
+        """([context, tags]) => axe.run(context === null ? document : context,
+                                        {runOnly: {type: "tag", values: tags}, resultTypes:
+                                         ["violations"]})""",
+        [context, AXE_TAGS])
+    return [v for v in result["violations"] if v.get("impact") in AXE_IMPACTS]
+
+
+def describe(violations: list[dict]) -> str:
+    """The violations as lines a person can act on: rule, impact, the first few elements."""
+    lines = []
+    for v in violations:
+        targets = ", ".join(str(n["target"]) for n in v["nodes"][:3])
+        lines.append(f"{v['id']} ({v['impact']}, {len(v['nodes'])} elements): {v['help']}"
+                     f" -> {targets}")
+    return "\n".join(lines) or "none"
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """JupyterLab in a real browser: open a course notebook, run every cell, answer the quiz wrongly
 (with the mouse) and then rightly (with the keyboard alone), read the feedback, and look at the
-icon beside it: it must really paint in a browser that has no emoji font (as this one)."""
+icon beside it: it must really paint in a browser that has no emoji font (as this one). Then
+axe-core audits the quiz (only its own subtree: JupyterLab's page around it is not ours)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import time
 
 from PIL import Image
 
-from browser.conftest import free_port, running, server_env, write_lab_settings
+from browser.conftest import audit, describe, free_port, running, server_env, write_lab_settings
 from ownit.lab import lab_command
 
 WRONG = "It is QA's turn now"
@@ -40,7 +41,8 @@ def _assert_icon_painted(feedback, name: str, shot) -> None:
     assert _share_near(image, WHITE) > 0.05, f"{name} icon's mark did not paint"
 
 
-def test_lab_runs_the_start_notebook_and_the_quiz_answers(page, course_copy, tmp_path):
+def test_lab_runs_the_start_notebook_and_the_quiz_answers(page, course_copy, tmp_path,
+                                                           axe_source):
     began = time.monotonic()
     home = tmp_path / "home"
     write_lab_settings(home / "lab-settings")
@@ -70,12 +72,22 @@ def test_lab_runs_the_start_notebook_and_the_quiz_answers(page, course_copy, tmp
         _assert_icon_painted(feedback, "wrong", tmp_path / "icon-wrong.png")
         feedback.screenshot(path=tmp_path / "feedback-wrong.png")  # for a person to look at
 
-        # Now with keys: Space chooses the focused option, Enter on the focused Check checks.
+        # Now with keys: Space chooses the focused option, Tab goes on to Check (through the
+        # options after it: ipywidgets' radio buttons share no name, so each is a Tab stop and
+        # arrows do not move between them), and Enter on Check checks.
         assert RIGHT in quiz.locator("label").filter(has=page.locator("input")).nth(1) \
             .inner_text(), "the seeded shuffle puts the right answer second"
-        quiz.locator("input[type=radio]").nth(1).focus()
+        radios = quiz.locator("input[type=radio]")
+        radios.nth(1).focus()
         page.keyboard.press("Space")
-        quiz.locator(".ownit-check").focus()
+        for n in range(2, radios.count()):
+            page.keyboard.press("Tab")
+            assert radios.nth(n).evaluate("el => el === document.activeElement"), \
+                f"Tab goes on to option {n + 1}"
+        page.keyboard.press("Tab")
+        assert quiz.locator(".ownit-check").evaluate("el => el === document.activeElement"), \
+            "Tab after the last option reaches Check"
+        assert radios.nth(1).is_checked(), "Tab leaves the chosen answer chosen"
         page.keyboard.press("Enter")
         page.wait_for_function(
             "el => el.innerText.includes('Correct')", arg=feedback.element_handle())
@@ -84,5 +96,7 @@ def test_lab_runs_the_start_notebook_and_the_quiz_answers(page, course_copy, tmp
         feedback.screenshot(path=tmp_path / "feedback-correct.png")
         assert "Why:" in quiz.inner_text(), "the explanation follows a right answer"
         quiz.screenshot(path=tmp_path / "quiz.png")
+        violations = audit(page, ".ownit-quiz")
+        assert violations == [], describe(violations)
     assert (home / "progress.json").exists(), "the kernel recorded both attempts"
     assert time.monotonic() - began < 60
