@@ -77,7 +77,8 @@ def test_hidden_error_says_it_raised_never_what_nor_the_input(course, tmp_path):
     report = json.loads(check(course, path, "--json").stdout)
     hint = {p["id"]: p["hint"] for p in report["parts"]}["test_shout_hidden"]
     # Not even the exception's name: a class name is text learner code chooses (issue 10).
-    assert hint.startswith("Your code raised an exception on the hidden tests' input")
+    assert "Your code raised an exception on the hidden tests' input" in hint
+    assert hint.startswith("2 checks failed"), "the wrong value of the data check is named too"
     assert "empty words" in hint
 
 
