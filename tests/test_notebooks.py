@@ -27,8 +27,6 @@ def test_there_are_notebooks():
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_is_clean_and_valid(name):
-    if name.startswith("tests/fixtures/"):
-        pytest.skip("fixtures hold deliberately broken or hostile notebooks")
     nb = nbformat.read(ROOT / name, as_version=nbformat.NO_CONVERT)
     assert nb.nbformat == 4
     nbformat.validate(nb)

@@ -41,7 +41,7 @@ def _run(kc, code: str, timeout: float = 60) -> tuple[str, str]:
 @pytest.fixture
 def sandboxed(tmp_path):
     need_sandbox()
-    import asyncio
+    from jupyter_core.utils import run_sync  # works whether or not a loop is running already
 
     work = tmp_path / "work"
     (work / "data").mkdir(parents=True)
@@ -51,7 +51,6 @@ def sandboxed(tmp_path):
     config.SandboxedKernelManager.memory_bytes = 768 * 2**20
     config.SandboxedKernelManager.work_bytes = 64 * 2**20
     config.SandboxedKernelManager.tmp_bytes = 64 * 2**20
-    loop = asyncio.new_event_loop()
 
     async def start():
         km = SandboxedKernelManager(config=config, kernel_name="python3")
@@ -61,13 +60,12 @@ def sandboxed(tmp_path):
         kc.wait_for_ready(timeout=60)
         return km, kc
 
-    km, kc = loop.run_until_complete(start())
+    km, kc = run_sync(start)()
     yield km, kc, tmp_path
     kc.stop_channels()
     if km.has_kernel:
-        loop.run_until_complete(km.shutdown_kernel(now=True))
+        run_sync(km.shutdown_kernel)(now=True)
     km.release_sandbox()
-    loop.close()
 
 
 def test_the_kernel_sees_its_data_and_only_the_reporting_helper_of_the_course(sandboxed):
@@ -106,12 +104,12 @@ def test_writes_are_bounded_and_memory_counts_for_the_whole_sandbox(sandboxed):
 
 
 def test_nothing_of_the_sandbox_outlives_its_kernel(sandboxed):
-    import asyncio
+    from jupyter_core.utils import run_sync
 
     km, kc, tmp_path = sandboxed
     _run(kc, "open('left-behind.bin', 'wb').write(b'x' * 2**20)")
     box, group = km._box, km._group
     kc.stop_channels()
-    asyncio.new_event_loop().run_until_complete(km.shutdown_kernel(now=True))
+    run_sync(km.shutdown_kernel)(now=True)
     assert not box.exists()
     assert group is None or not any(p.exists() for p in group.paths)
