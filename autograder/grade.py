@@ -135,19 +135,43 @@ def _work(prepared: Prepared, folder: str, student: str, scratch: str, sandbox: 
                             limits=limits, render=True)
 
 
-def _ensure_assignment(root: Path, aid: str, notebooks: list[str] | None = None) -> None:
-    """The course gradebook must know the assignment and its notebooks (formgrader and manual
-    grading need them). An assignment added with ``nbgrader db assignment add`` (to set its due
-    date) has no notebooks yet: generating it keeps the due date."""
+def _grade_cells(db: Path, aid: str) -> dict[str, tuple[float, str]]:
+    """``notebook/cell -> (points, cell type)`` of the assignment's graded cells in a gradebook."""
+    with Gradebook(f"sqlite:///{db}") as gb:
+        assignment = gb.find_assignment(aid)
+        return {f"{nb.name}/{cell.name}": (float(cell.max_score), cell.cell_type)
+                for nb in assignment.notebooks for cell in (*nb.grade_cells, *nb.task_cells)}
+
+
+def _ensure_assignment(root: Path, aid: str, notebooks: list[str] | None = None,
+                       prepared_gradebook: Path | None = None) -> str | None:
+    """The course gradebook must know the assignment as it is now: its notebooks (formgrader and
+    manual grading need them), and its graded cells and points. An assignment added with
+    ``nbgrader db assignment add`` (to set its due date) has no notebooks yet; one changed in
+    solutions/ after grading began (a fixed test, new points) has old cells. Both are generated
+    again into the course gradebook, as nbgrader's ``generate_assignment --force`` does (it keeps
+    the due date, and manual scores of the cells that stay). Returns what changed, in words."""
+    before: dict[str, tuple[float, str]] = {}
     try:
         with Gradebook(f"sqlite:///{root / GRADEBOOK}") as gb:
             known = {nb.name for nb in gb.find_assignment(aid).notebooks}
-            if known and set(notebooks or ()) <= known:
-                return
+        before = _grade_cells(root / GRADEBOOK, aid)
+        now = _grade_cells(prepared_gradebook, aid) if prepared_gradebook else before
+        if known and set(notebooks or ()) <= known and now == before:
+            return None
     except MissingEntry:
-        pass
+        known = set()
     with tempfile.TemporaryDirectory() as tmp:
         _generate(root, aid, Path(tmp), root / GRADEBOOK)
+    if not known:
+        return None
+    after = _grade_cells(root / GRADEBOOK, aid)
+    changed = [f"{k.split('/', 1)[1]} {before[k][0]:g} -> {after[k][0]:g} points"
+               for k in sorted(before.keys() & after.keys()) if before[k] != after[k]]
+    changed += [f"new {k.split('/', 1)[1]}" for k in sorted(after.keys() - before.keys())]
+    changed += [f"removed {k.split('/', 1)[1]}" for k in sorted(before.keys() - after.keys())]
+    return ("regraded: the exercise changed since it was last graded"
+            + (f" ({', '.join(changed[:6])})" if changed else " (its tests)"))
 
 
 def _record(root: Path, result: SubmissionResult) -> None:
@@ -347,15 +371,20 @@ def _unpacked(submitted: Path, dest: Path) -> Path:
         lms_kind(entries[0]) else dest
 
 
-def prepare_each(root: Path, assignment_ids) -> tuple[dict[str, Prepared], dict[str, str]]:
-    """Every assignment prepared that can be, and recorded in the course gradebook:
+def prepare_each(root: Path, assignment_ids,
+                 changes: dict[str, str] | None = None) -> tuple[dict[str, Prepared],
+                                                                  dict[str, str]]:
+    """Every assignment prepared that can be, and recorded in the course gradebook as it is now:
     ``(prepared, problems)``, where ``problems`` maps an assignment that could not be prepared to
-    the reason in words, for its error rows. One broken assignment never stops the others."""
+    the reason in words, for its error rows, and ``changes`` (when given) receives what changed
+    in an assignment since it was last graded. One broken assignment never stops the others."""
     prepared, problems = {}, {}
     for aid in sorted(set(assignment_ids)):
         try:
             ready = prepare(root, aid)
-            _ensure_assignment(root, aid, ready.notebook_names())
+            change = _ensure_assignment(root, aid, ready.notebook_names(), ready.gradebook)
+            if change and changes is not None:
+                changes[aid] = change
             prepared[aid] = ready
         except (PreparationFailed, BadLateRules) as exc:
             problems[aid] = f"the assignment could not be prepared: {exc}"
@@ -404,8 +433,9 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
             key = f"{sub.student}/{sub.assignment}"
             notes[key] = f"{sub.note}; {notes[key]}" if key in notes else sub.note
     # plan
+    changes: dict[str, str] = {}
     prepared, unprepared = prepare_each(root, {s.assignment for s in found
-                                               if s.assignment in known})
+                                               if s.assignment in known}, changes)
     jobs, rows = [], {}
     for number, sub in enumerate(found):
         key = f"{sub.student}/{sub.assignment}"
@@ -432,6 +462,10 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
                                    f"could not be read: {type(exc).__name__}: {exc}")
             state[key] = {"fingerprint": None, "row": rows[key]}
 
+    for job in jobs:  # a changed exercise regrades every submission of it: say so on each row
+        change = changes.get(job.sub.assignment)
+        if change:
+            notes[job.key] = f"{notes[job.key]}; {change}" if job.key in notes else change
     # run and record
     key = privacy.load_key(privacy.key_path(root)) if pseudonymise else b""
     progress = Progress(len(jobs), stream=open(os.devnull, "w") if quiet else sys.stderr)

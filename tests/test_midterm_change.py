@@ -1,0 +1,67 @@
+"""An exercise changed in solutions/ after grading began (a fixed test, new points): the course
+gradebook follows it the way nbgrader's generate_assignment --force does, every submission of it
+is graded again, and its row says why."""
+
+from __future__ import annotations
+
+import csv
+
+import nbformat
+import toy_course
+from nbgrader.api import Gradebook
+
+from autograder.grade import grade
+from autograder.release import release
+
+FULL = {"shout": "def shout(word):\n    return word.upper() + '!'",
+        "count": "def count(words):\n    return len(words)"}
+
+
+def _rows(out):
+    with open(out / "grades.csv", newline="") as handle:
+        return {r["student_id"]: r for r in csv.DictReader(handle)}
+
+
+def test_changed_points_reach_the_gradebook_and_regrade_with_a_reason(tmp_path):
+    course = toy_course.build(tmp_path / "course")
+    released = nbformat.read(course / "exercises" / "toy" / "toy.ipynb", 4)
+    folder = tmp_path / "subs" / "ada" / "toy"
+    folder.mkdir(parents=True)
+    nbformat.write(toy_course.with_answers(released, **FULL), folder / "toy.ipynb")
+    out = tmp_path / "out"
+    grade(course, tmp_path / "subs", out, workers=1, sandbox=False, quiet=True)
+    assert _rows(out)["ada"]["max_score"] == "8"
+
+    source = course / "solutions" / "toy" / "toy.ipynb"
+    nb = nbformat.read(source, 4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_shout":
+            cell.metadata["nbgrader"]["points"] = 2  # the instructor makes it worth more
+    nbformat.write(nb, source)
+    release(course)  # as an instructor would: nbgrader's generate_assignment updates the cells
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        assert gb.find_grade_cell("test_shout", "toy", "toy").max_score == 2
+    grade(course, tmp_path / "subs", out, workers=1, sandbox=False, quiet=True)
+    row = _rows(out)["ada"]
+    assert row["max_score"] == "9" and row["score"] == "6", row  # graded again, not reused
+
+
+def test_the_course_gradebook_is_updated_even_when_release_was_not_run(tmp_path):
+    course = toy_course.build(tmp_path / "course")
+    released = nbformat.read(course / "exercises" / "toy" / "toy.ipynb", 4)
+    folder = tmp_path / "subs" / "bo" / "toy"
+    folder.mkdir(parents=True)
+    nbformat.write(toy_course.with_answers(released, **FULL), folder / "toy.ipynb")
+    out = tmp_path / "out"
+    grade(course, tmp_path / "subs", out, workers=1, sandbox=False, quiet=True)
+    source = course / "solutions" / "toy" / "toy.ipynb"
+    nb = nbformat.read(source, 4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_count_hidden":
+            cell.metadata["nbgrader"]["points"] = 4
+    nbformat.write(nb, source)
+    grade(course, tmp_path / "subs", out, workers=1, sandbox=False, quiet=True)
+    row = _rows(out)["bo"]
+    assert row["max_score"] == "10" and row["score"] == "7", row
+    assert "regraded: the exercise changed since it was last graded (test_count_hidden 2 -> 4 " \
+           "points)" in row["detail"], row["detail"]
