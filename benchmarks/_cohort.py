@@ -21,11 +21,20 @@ ASSIGNMENTS = ["deploy_safely", "latency_alerting", "incident_triage", "blameles
                "bus_factor"]
 
 
-def copy_course(dest: Path) -> Path:
+# The baseline is plain nbgrader: the course's settings, without the guard that makes nbgrader's
+# own commands run Own It's sandboxed pipeline in the real course root (nbgrader_config.py).
+PLAIN_CONFIG = ("from pathlib import Path\nfrom autograder.settings import configure\n"
+                "configure(get_config(), Path(__file__).resolve().parent)\n")
+
+
+def copy_course(dest: Path, *, plain: bool = False) -> Path:
     for name in ("solutions", "exercises", "course"):
         shutil.copytree(ROOT / name, dest / name,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    shutil.copy(ROOT / "nbgrader_config.py", dest / "nbgrader_config.py")
+    if plain:
+        (dest / "nbgrader_config.py").write_text(PLAIN_CONFIG)
+    else:
+        shutil.copy(ROOT / "nbgrader_config.py", dest / "nbgrader_config.py")
     return dest
 
 

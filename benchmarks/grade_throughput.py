@@ -27,7 +27,8 @@ def main() -> None:
     bin_dir = Path(sys.executable).parent
     with tempfile.TemporaryDirectory(prefix="ownit-bench-") as tmp:
         tmp = Path(tmp)
-        ours_course, base_course = copy_course(tmp / "ours"), copy_course(tmp / "base")
+        ours_course = copy_course(tmp / "ours")
+        base_course = copy_course(tmp / "base", plain=True)
         count = make_cohort(ours_course, tmp / "submitted")
         shutil.copytree(tmp / "submitted", base_course / "submitted")
         for aid in ASSIGNMENTS:  # nbgrader needs the assignments in its gradebook first
