@@ -19,7 +19,6 @@ import nbformat
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 
-from autograder.feedback import feedback_html, read_notebook
 from autograder.lateness import TIMESTAMP_FILE, apply_late_rules, grant_in_worker
 from autograder.prepared import Prepared
 from autograder.safe import clean_text
@@ -168,6 +167,9 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
         autograded=autograded, timestamp=verdicts.timestamp,
         late_penalties=verdicts.late_penalties)
     if render:
+        # Imported here: ``ownit check`` never renders a page, and its latency counts.
+        from autograder.feedback import feedback_html, read_notebook
+
         for name in prepared.notebook_names():
             result.feedback[name] = feedback_html(
                 assignment=aid, notebook=name, submitted=read_notebook(placed / f"{name}.ipynb"),

@@ -462,9 +462,12 @@ def _patched_zip(path: Path, name: str, text: str, *, flags: int = 0,
 def _leftovers() -> set[str]:
     """Sandbox folders and control groups that exist now: none of the run's may outlive it.
     (Other runs on the machine may make their own meanwhile, so the test compares names.)"""
+    import tempfile
+
     from autograder import cgroups
 
-    found = {str(p) for p in Path("/tmp").glob("ownit-box-????????-*")}  # tagged by a worker
+    boxes = Path(tempfile.gettempdir()).glob("ownit-box-????????-*")  # tagged by a worker
+    found = {str(p) for p in boxes}
     for controller in ("memory", "pids"):
         base = cgroups._v1_base(controller)
         if base is not None:
