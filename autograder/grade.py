@@ -25,6 +25,7 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
+from tqdm import tqdm
 
 from autograder import privacy, report
 from autograder.grading import GradingFailed, Part, SubmissionResult, grade_submission
@@ -264,22 +265,6 @@ def _wide(rows: list[dict], assignments: list[str]) -> str:
     return _csv([table[s] for s in sorted(table)], ["student_id", *assignments, "total"])
 
 
-class Progress:
-    def __init__(self, total: int, stream=sys.stderr):
-        self.total, self.done, self.start, self.stream = total, 0, time.monotonic(), stream
-
-    def step(self, label: str) -> None:
-        self.done += 1
-        elapsed = time.monotonic() - self.start
-        eta = elapsed / self.done * (self.total - self.done)
-        width = 24
-        filled = int(width * self.done / max(self.total, 1))
-        line = (f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
-                f"eta {int(eta) // 60}:{int(eta) % 60:02d}  {label}")
-        end = "\r" if self.stream.isatty() and self.done < self.total else "\n"
-        print(line[:100].ljust(100 if end == "\r" else 0), end=end, file=self.stream, flush=True)
-
-
 def check_course_config(root: Path) -> None:
     """A broken nbgrader_config.py is an error here, not a silent fall-back to defaults."""
     path = root / "nbgrader_config.py"
@@ -468,7 +453,8 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
             notes[job.key] = f"{notes[job.key]}; {change}" if job.key in notes else change
     # run and record
     key = privacy.load_key(privacy.key_path(root)) if pseudonymise else b""
-    progress = Progress(len(jobs), stream=open(os.devnull, "w") if quiet else sys.stderr)
+    progress = tqdm(total=len(jobs), unit="submission", desc="grading", file=sys.stderr,
+                    disable=quiet or not jobs, dynamic_ncols=True)
     workers = max(1, workers or os.cpu_count() or 1)
     # Biggest notebooks first, so that no long job is left alone at the end of the run.
     jobs.sort(key=lambda job: -sum(nb.stat().st_size for nb in job.folder.glob("*.ipynb")))
@@ -498,8 +484,10 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
                 state[job.key] = {"fingerprint": job.fingerprint, "row": rows[job.key]}
             write_atomic(state_path, json.dumps(state, indent=1, sort_keys=True))
             shutil.rmtree(job.scratch, ignore_errors=True)
-            progress.step(f"{privacy.pseudonym(key, sub.student)}/{sub.assignment}"
-                          if pseudonymise else job.key)
+            progress.set_postfix_str(f"{privacy.pseudonym(key, sub.student)}/{sub.assignment}"
+                                     if pseudonymise else job.key, refresh=False)
+            progress.update(1)
+    progress.close()
     write_atomic(state_path, json.dumps(state, indent=1, sort_keys=True))
 
     # export: every row afresh, so manual points given in formgrader since the last run count.

@@ -73,6 +73,8 @@ def test_every_submission_gets_one_row_and_exit_0(cohort):
         assert found[student]["detail"] == "all parts graded"
     assert found["dee"]["status"] == "error" and "not a valid notebook" in found["dee"]["detail"]
     assert found["fay"]["status"] == "error" and "unsafe path" in found["fay"]["detail"]
+    # tqdm's progress bar on stderr: how many are done, of how many, and the last one
+    assert "grading: 100%" in first.stderr and "4/4" in first.stderr
     assert "6 submissions" in first.stdout
 
 
