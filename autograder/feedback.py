@@ -73,14 +73,12 @@ def _highlighter():
     return PythonLexer(), HtmlFormatter(nowrap=True)
 
 
-def _code(source: str) -> Markup:
-    source = safe.clean_text(source, SOURCE_LIMIT)
-    if len(source) <= HIGHLIGHT_LIMIT:
-        from pygments import highlight
+def _highlight(source: str) -> Markup:
+    """Python code as highlighted HTML (``source`` is already cleaned and short enough)."""
+    from pygments import highlight
 
-        lexer, formatter = _highlighter()
-        return Markup(highlight(source, lexer, formatter))
-    return Markup.escape(source)
+    lexer, formatter = _highlighter()
+    return Markup(highlight(source, lexer, formatter))
 
 
 def _embed_images(html: str, folder: Path | None) -> str:
@@ -128,7 +126,7 @@ class _Budget:
         source = safe.clean_text(source, SOURCE_LIMIT)
         if len(source) <= min(HIGHLIGHT_LIMIT, self.highlight_left):
             self.highlight_left -= len(source)
-            rendered = _code(source)
+            rendered = _highlight(source)
         else:
             rendered = Markup.escape(source)
         self.left -= len(rendered) + BLOCK_COST

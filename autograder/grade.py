@@ -452,7 +452,7 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
         if change:
             notes[job.key] = f"{notes[job.key]}; {change}" if job.key in notes else change
     # run and record
-    key = privacy.load_key(privacy.key_path(root)) if pseudonymise else b""
+    secret = privacy.load_key(privacy.key_path(root)) if pseudonymise else b""
     progress = tqdm(total=len(jobs), unit="submission", desc="grading", file=sys.stderr,
                     disable=quiet or not jobs, dynamic_ncols=True)
     workers = max(1, workers or os.cpu_count() or 1)
@@ -484,7 +484,7 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
                 state[job.key] = {"fingerprint": job.fingerprint, "row": rows[job.key]}
             write_atomic(state_path, json.dumps(state, indent=1, sort_keys=True))
             shutil.rmtree(job.scratch, ignore_errors=True)
-            progress.set_postfix_str(f"{privacy.pseudonym(key, sub.student)}/{sub.assignment}"
+            progress.set_postfix_str(f"{privacy.pseudonym(secret, sub.student)}/{sub.assignment}"
                                      if pseudonymise else job.key, refresh=False)
             progress.update(1)
     progress.close()
@@ -513,9 +513,8 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
              if k.split("/", 1)[1] in wanted}
     shared = run.rows
     if pseudonymise:
-        key = privacy.load_key(privacy.key_path(root))
-        shared = privacy.pseudonymise_rows(run.rows, key)
-        parts = {(privacy.pseudonym(key, s), a): v for (s, a), v in parts.items()}
+        shared = privacy.pseudonymise_rows(run.rows, secret)
+        parts = {(privacy.pseudonym(secret, s), a): v for (s, a), v in parts.items()}
     write_atomic(out / "grades.csv", _csv(shared, COLUMNS))
     write_atomic(out / "gradebook.csv", _wide(shared, sorted({r["assignment_id"]
                                                                for r in shared})))

@@ -75,7 +75,7 @@ def files(folder: Path, label: str) -> tuple[list[LmsFile], list[str]]:
             continue
         if label == "canvas":
             match = CANVAS.match(entry.name)
-            if match and entry.is_file():
+            if match and entry.is_file() and not entry.is_symlink():
                 found.append(LmsFile(match["user"], match["name"], entry, match["file"],
                                      bool(match["late"])))
             else:
@@ -88,7 +88,7 @@ def files(folder: Path, label: str) -> tuple[list[LmsFile], list[str]]:
             continue  # typed text, not a notebook
         elif entry.is_dir():
             found += [LmsFile(match["user"], match["name"], p, p.name)
-                      for p in sorted(entry.rglob("*")) if p.is_file()]
+                      for p in sorted(entry.rglob("*")) if p.is_file() and not p.is_symlink()]
         else:
             found.append(LmsFile(match["user"], match["name"], entry, match["file"]))
     return found, skipped

@@ -18,7 +18,6 @@ from pathlib import Path
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_ID_BYTES = 200
-IGNORED = ("__MACOSX",)  # folders archivers add; never a student
 
 
 @dataclass(frozen=True)
@@ -222,7 +221,7 @@ def discover(submitted: Path, assignments: list[str], staging: Path,
     found: list[Submission] = []
     one = assignments[0] if len(assignments) == 1 else "?"
     for number, entry in enumerate(sorted(submitted.iterdir())):
-        if entry.name in JUNK or entry.name in IGNORED:
+        if entry.name in JUNK:
             continue
         try:
             found += _entry(number, entry, assignments, staging, known or [])

@@ -22,22 +22,32 @@ def _rows(out):
         return {r["student_id"]: r for r in csv.DictReader(handle)}
 
 
-def test_changed_points_reach_the_gradebook_and_regrade_with_a_reason(tmp_path):
+def _graded_once(tmp_path, student):
+    """A toy course, one full submission graded once; returns (course, out)."""
     course = toy_course.build(tmp_path / "course")
     released = nbformat.read(course / "exercises" / "toy" / "toy.ipynb", 4)
-    folder = tmp_path / "subs" / "ada" / "toy"
+    folder = tmp_path / "subs" / student / "toy"
     folder.mkdir(parents=True)
     nbformat.write(toy_course.with_answers(released, **FULL), folder / "toy.ipynb")
     out = tmp_path / "out"
     grade(course, tmp_path / "subs", out, workers=1, sandbox=False, quiet=True)
-    assert _rows(out)["ada"]["max_score"] == "8"
+    assert _rows(out)[student]["max_score"] == "8"
+    return course, out
 
+
+def _set_points(course, grade_id, points):
+    """The instructor changes a test's points in solutions/."""
     source = course / "solutions" / "toy" / "toy.ipynb"
     nb = nbformat.read(source, 4)
     for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_shout":
-            cell.metadata["nbgrader"]["points"] = 2  # the instructor makes it worth more
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            cell.metadata["nbgrader"]["points"] = points
     nbformat.write(nb, source)
+
+
+def test_changed_points_reach_the_gradebook_and_regrade_with_a_reason(tmp_path):
+    course, out = _graded_once(tmp_path, "ada")
+    _set_points(course, "test_shout", 2)  # the instructor makes it worth more
     release(course)  # as an instructor would: nbgrader's generate_assignment updates the cells
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         assert gb.find_grade_cell("test_shout", "toy", "toy").max_score == 2
@@ -47,19 +57,8 @@ def test_changed_points_reach_the_gradebook_and_regrade_with_a_reason(tmp_path):
 
 
 def test_the_course_gradebook_is_updated_even_when_release_was_not_run(tmp_path):
-    course = toy_course.build(tmp_path / "course")
-    released = nbformat.read(course / "exercises" / "toy" / "toy.ipynb", 4)
-    folder = tmp_path / "subs" / "bo" / "toy"
-    folder.mkdir(parents=True)
-    nbformat.write(toy_course.with_answers(released, **FULL), folder / "toy.ipynb")
-    out = tmp_path / "out"
-    grade(course, tmp_path / "subs", out, workers=1, sandbox=False, quiet=True)
-    source = course / "solutions" / "toy" / "toy.ipynb"
-    nb = nbformat.read(source, 4)
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_count_hidden":
-            cell.metadata["nbgrader"]["points"] = 4
-    nbformat.write(nb, source)
+    course, out = _graded_once(tmp_path, "bo")
+    _set_points(course, "test_count_hidden", 4)
     grade(course, tmp_path / "subs", out, workers=1, sandbox=False, quiet=True)
     row = _rows(out)["bo"]
     assert row["max_score"] == "10" and row["score"] == "7", row

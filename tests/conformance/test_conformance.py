@@ -12,20 +12,10 @@ import cohort
 import harness
 import nbformat
 import pytest
-from sandbox_required import need_sandbox
-
-from autograder.sandbox import SandboxUnavailable, ensure_available
+from sandbox_required import need_sandbox, sandbox_available
 
 INCIDENT_CELLS = 8  # grade cells and the task of incident_review's two notebooks
 BUS_CELLS = 2
-
-
-def _sandbox() -> bool:
-    try:
-        ensure_available()
-    except SandboxUnavailable:
-        return False
-    return True
 
 
 @pytest.fixture(scope="session")
@@ -150,7 +140,7 @@ def test_nbgrader_s_own_late_plugin_zero(tmp_path):
     common = {"files": cohort.COURSE_FILES, "due_dates": {"bus_factor_check": cohort.DUE},
               "config_lines": "c.LateSubmissionPlugin.penalty_method = 'zero'\n"}
     plain = harness.grade_with_nbgrader(source, submitted, tmp_path / "plain", **common)
-    own = harness.grade_with_ownit(source, submitted, tmp_path / "own", sandbox=_sandbox(),
+    own = harness.grade_with_ownit(source, submitted, tmp_path / "own", sandbox=sandbox_available(),
                                    **common)
     assert harness.differences(plain, own) == []
     assert own.penalties[("ada", "bus_factor_check")] == 3.0

@@ -14,21 +14,13 @@ import nbformat
 import pytest
 import toy_course
 from nbgrader.api import Gradebook
+from sandbox_required import sandbox_available
 
 from autograder.check import BadInput, check_notebook
 from autograder.grade import _fingerprint, grade
 from autograder.lateness import BadLateRules, late_rules
 from autograder.prepared import Prepared, prepare
 from autograder.preprocessors import _partial_credit
-from autograder.sandbox import SandboxUnavailable, ensure_available
-
-
-def _sandbox() -> bool:
-    try:
-        ensure_available()
-    except SandboxUnavailable:
-        return False
-    return True
 
 
 def _rows(out: Path) -> dict:
@@ -78,7 +70,7 @@ def test_an_assignment_that_cannot_be_prepared_gets_error_rows_and_the_rest_is_g
         (subs / "ada" / aid).mkdir(parents=True)
         shutil.copy(source, subs / "ada" / aid / source.name)
     out = tmp_path / "out"
-    run = grade(root, subs, out, workers=1, quiet=True, sandbox=_sandbox())
+    run = grade(root, subs, out, workers=1, quiet=True, sandbox=sandbox_available())
     rows = _rows(out)
     broken = rows[("ada", "bus_factor_check")]
     assert broken["status"] == "error" and broken["score"] == ""
@@ -87,7 +79,7 @@ def test_an_assignment_that_cannot_be_prepared_gets_error_rows_and_the_rest_is_g
     assert rows[("ada", "toy")]["status"] == "graded" and run.errors == 1
     # Once autotests.yml is at the course root, where nbgrader looks, the next run grades it.
     shutil.copy(cohort.COURSE_FILES[0], root / "autotests.yml")
-    grade(root, subs, out, workers=1, quiet=True, sandbox=_sandbox())
+    grade(root, subs, out, workers=1, quiet=True, sandbox=sandbox_available())
     assert _rows(out)[("ada", "bus_factor_check")]["status"] == "graded"
 
 
