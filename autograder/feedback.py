@@ -4,7 +4,7 @@ One specification for every feedback page (``docs/grading.md``, "Feedback"):
 - the learner's own cells and outputs *as they submitted them*, never what ran while grading:
   learner code runs in the same kernel as the hidden tests and could print what it saw of them;
 - test cells from the student release (the visible part only), each with passed or failed, the
-  points and a hint written by the grader from the test's own words (:mod:`autograder.grading`);
+  points and a hint written by the grader from the test's own words (:mod:`autograder.submission`);
 - the instructor's Markdown rendered from the student release (with the images beside it
   embedded; never from the source, which holds solutions and mark schemes), the learner's
   Markdown verbatim; what is the instructor's is decided from the release, never from a
@@ -29,7 +29,7 @@ from markupsafe import Markup
 from autograder import safe
 
 if TYPE_CHECKING:
-    from autograder.grading import Part
+    from autograder.submission import Part
 
 TEMPLATES = Path(__file__).with_name("templates")
 HIGHLIGHT_LIMIT = 20_000  # characters of code highlighted; longer sources are shown plain

@@ -35,9 +35,9 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Integer
 
 from autograder import safe
-from autograder.early import early_kernel
 from autograder.expect import ABS_TOL, REL_TOL, same
 from autograder.settings import Limits
+from autograder.warm_kernel import early_kernel
 
 RECORD_MIME = "text/x-ownit-check"
 PRELUDE_ID = "ownit-prelude"

@@ -1,7 +1,8 @@
 """Speed and memory of ``ownit bus-factor`` on long histories.
 
 Builds repositories of 10,000 and 50,000 commits with ``git fast-import`` (the seeded
-generator of ``ownit/team/samples.py``: 60 people, 40 folders of 50 files, each folder with a
+generator of ``ownit/instructor/team/samples.py``: 60 people, 40 folders of 50 files, each folder
+with a
 main owner, a file renamed every 250 commits) in a temporary folder, runs
 ``ownit bus-factor REPO --json`` on each, and prints the wall time and the peak resident memory
 of the largest process (ownit or the git it starts), read with
@@ -37,7 +38,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ownit.team.samples import build_repository
+from ownit.instructor.team.samples import build_repository
 
 PEOPLE = tuple((f"Developer {n:02d}", f"dev{n:02d}@example.org") for n in range(60))
 FOLDERS = tuple(f"service_{n:02d}" for n in range(40))

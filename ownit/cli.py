@@ -14,7 +14,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _cmd_start(args: argparse.Namespace) -> int:
-    from ownit.lab import PortInUse, start
+    from ownit.learner.start import PortInUse, start
 
     try:
         start(course_root(), port=args.port, host=args.ip, browser=not args.no_browser,
@@ -26,8 +26,8 @@ def _cmd_start(args: argparse.Namespace) -> int:
 
 
 def _cmd_workshop(args: argparse.Namespace) -> int:
-    from ownit.lab import PortInUse
-    from ownit.workshop import start
+    from ownit.instructor.workshop import start
+    from ownit.learner.start import PortInUse
 
     try:
         start(course_root(), port=args.port, browser=not args.no_browser)
@@ -38,7 +38,7 @@ def _cmd_workshop(args: argparse.Namespace) -> int:
 
 
 def _cmd_release(args: argparse.Namespace) -> int:
-    from autograder.release import ReleaseError, release
+    from ownit.instructor.release import ReleaseError, release
 
     root = course_root()
     try:
@@ -65,14 +65,14 @@ def _cmd_release(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     if not args.sandbox and args.notebook.is_file():
-        from autograder.early import imported_libraries, start_kernel_early
+        from autograder.warm_kernel import imported_libraries, start_kernel_early
 
         # Boot the kernel while nbgrader imports (the learner's folder holds the data files).
         start_kernel_early(str(args.notebook.resolve().parent),
                            imported_libraries(str(args.notebook)))
-    from autograder.check import BadInput, as_contract, check_notebook, dumps
     from autograder.sandbox import SandboxUnavailable, ensure_available
-    from ownit.check import VISIBLE_ONLY_NOTE, format_table
+    from ownit.learner.check import BadInput, as_contract, check_notebook, dumps
+    from ownit.learner.check_cell import VISIBLE_ONLY_NOTE, format_table
 
     try:
         if args.sandbox:
@@ -93,10 +93,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from autograder.grade import BrokenConfig, grade
-    from autograder.lms import LmsError
-    from autograder.prepared import UnknownAssignment
+    from autograder.assignment import UnknownAssignment
     from autograder.sandbox import SandboxUnavailable
+    from ownit.instructor.grade.cohort import BrokenConfig, grade
+    from ownit.instructor.grade.lms import LmsError
 
     if not (args.submitted.is_dir() or (args.submitted.is_file()
                                         and args.submitted.suffix.lower() == ".zip")):
@@ -129,14 +129,14 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 
 
 def _cmd_bus_factor(args: argparse.Namespace) -> int:
-    from ownit.team.bus_factor import main
+    from ownit.instructor.team.bus_factor import main
 
     return main(repo=args.repo, until=args.until, as_json=args.json, html=args.html,
                 alias_file=args.alias_file, include=args.include, exclude=args.exclude)
 
 
 def _cmd_postmortem_lint(args: argparse.Namespace) -> int:
-    from ownit.team.postmortem_lint import main
+    from ownit.instructor.team.postmortem_lint import main
 
     return main(path=args.file, as_json=args.json)
 

@@ -25,8 +25,8 @@ import toy_course
 from nbformat.v4 import new_code_cell, new_markdown_cell
 from sandbox_required import need_sandbox
 
-from autograder.grade import grade
 from autograder.settings import Limits
+from ownit.instructor.grade.cohort import grade
 
 RIGHT_SHOUT = "def shout(word):\n    return word.upper() + '!'"
 WRONG_SHOUT = "def shout(word):\n    return word"
@@ -464,7 +464,7 @@ def _leftovers() -> set[str]:
     (Other runs on the machine may make their own meanwhile, so the test compares names.)"""
     import tempfile
 
-    from autograder import cgroups
+    from autograder.sandbox import cgroups
 
     boxes = Path(tempfile.gettempdir()).glob("ownit-box-????????-*")  # tagged by a worker
     found = {str(p) for p in boxes}

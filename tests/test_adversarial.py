@@ -14,7 +14,7 @@ import pytest
 import toy_course
 from hostile_cohort import CASES, EXTRA, _digest
 
-from autograder.trial import TrialCourse
+from ownit.instructor.trial import TrialCourse
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -10,8 +10,8 @@ from collections import Counter
 import pytest
 
 from conftest import ROOT
-from ownit.quiz import Quiz, problems
-from ownit.quiz.cues import LIMITS, cues, shares
+from ownit.learner.quiz import Quiz, problems
+from ownit.learner.quiz.cues import LIMITS, cues, shares
 
 BANKS = sorted((ROOT / "course" / "quizzes").glob("*.json"))
 

@@ -8,7 +8,7 @@ import re
 import matplotlib
 import pytest
 
-from ownit.drill import Drill, debrief, get_scenario, plot, scenarios
+from ownit.instructor.drill import Drill, debrief, get_scenario, plot, scenarios
 
 matplotlib.use("Agg")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ownit.drill import Drill, DrillOver, get_scenario
-from ownit.drill.engine import INTERRUPTION, INVESTIGATION_STEP, STUCK_AFTER
+from ownit.instructor.drill import Drill, DrillOver, get_scenario
+from ownit.instructor.drill.engine import INTERRUPTION, INVESTIGATION_STEP, STUCK_AFTER
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 
 from conftest import ROOT
-from ownit.drill import Drill, ScenarioError, problems, scenarios, score
-from ownit.drill.scenario import load_scenario, schema
+from ownit.instructor.drill import Drill, ScenarioError, problems, scenarios, score
+from ownit.instructor.drill.scenario import load_scenario, schema
 
 FILES = sorted((ROOT / "course" / "drills").glob("*.json"))
 REQUIRED_STORIES = {"bad_deploy", "db_pool_exhausted", "image_leak", "config_push"}

@@ -9,9 +9,9 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-from ownit.drill import Drill, get_scenario, scenarios, score
-from ownit.drill.actions import urgency
-from ownit.drill.scoring import STEPS, reference
+from ownit.instructor.drill import Drill, get_scenario, scenarios, score
+from ownit.instructor.drill.actions import urgency
+from ownit.instructor.drill.scoring import STEPS, reference
 
 
 def _played(scenario_id: str, moves: list[str]):

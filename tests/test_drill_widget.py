@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from ownit.drill import ACTIONS, play, score
-from ownit.drill.scoring import Criterion, Score
-from ownit.drill.widget import DrillApp, _html
+from ownit.instructor.drill import ACTIONS, play, score
+from ownit.instructor.drill.scoring import Criterion, Score
+from ownit.instructor.drill.widget import DrillApp, _html
 
 # Pictographs and the emoji variation selector: they draw as empty boxes without an emoji font.
 EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F]")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ownit.examples import bus_factor as bf
+from ownit.learner.lessons import bus_factor as bf
 
 
 @pytest.mark.parametrize(("fa", "dl", "ac", "expected"), [

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from ownit.examples import end_to_end as e2e
+from ownit.learner.lessons import end_to_end as e2e
 
 
 @pytest.fixture(scope="module")

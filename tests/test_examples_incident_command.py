@@ -7,9 +7,9 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from ownit.examples import incident_command as ic
-from ownit.examples import incidents
-from ownit.examples.tables import readable
+from ownit.learner.lessons import incident_command as ic
+from ownit.learner.lessons import incidents
+from ownit.learner.lessons.tables import readable
 
 matplotlib.use("Agg")
 

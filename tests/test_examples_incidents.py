@@ -8,8 +8,8 @@ import json
 import pytest
 
 from conftest import ROOT
-from ownit.examples import incidents
-from ownit.examples.incidents import DECISIONS, Drill, DrillWidget
+from ownit.learner.lessons import incidents
+from ownit.learner.lessons.incidents import DECISIONS, Drill, DrillWidget
 
 GOOD_PATH = ["ack_and_say", "roll_back", "ask_db_team", "status_update"]
 BAD_PATH = ["wait", "ssh_and_edit", "keep_reading", "say_nothing"]

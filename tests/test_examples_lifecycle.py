@@ -10,7 +10,7 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from ownit.examples import lifecycle
+from ownit.learner.lessons import lifecycle
 
 matplotlib.use("Agg")
 

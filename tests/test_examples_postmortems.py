@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ownit.examples import postmortems as pm
+from ownit.learner.lessons import postmortems as pm
 
 
 def kinds(findings):

@@ -6,9 +6,9 @@ from __future__ import annotations
 import matplotlib
 import pytest
 
-from ownit import progress
-from ownit.examples import summary
-from ownit.quiz import Quiz, all_banks
+from ownit.learner import progress
+from ownit.learner.lessons import summary
+from ownit.learner.quiz import Quiz, all_banks
 
 matplotlib.use("Agg")
 

@@ -18,12 +18,12 @@ import nbformat
 import pytest
 from sandbox_required import need_sandbox
 
-from autograder.grade import grade
 from autograder.preprocessors import split_source
-from autograder.release import assignment_ids
-from autograder.trial import TrialCourse
 from conftest import ROOT
-from ownit.generators import generator, write
+from ownit.instructor.generators import generator, write
+from ownit.instructor.grade.cohort import grade
+from ownit.instructor.release import assignment_ids
+from ownit.instructor.trial import TrialCourse
 
 ASSIGNMENTS = ["deploy_safely", "latency_alerting", "incident_triage", "blameless_postmortem",
                "bus_factor"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from autograder.feedback import feedback_html
-from autograder.grading import Part
+from autograder.submission import Part
 
 ATTACK = "<script>alert('owned')</script>"
 

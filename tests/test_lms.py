@@ -13,8 +13,8 @@ import nbformat
 import pytest
 import toy_course
 
-from autograder import lms
-from autograder.submissions import discover
+from ownit.instructor.grade import lms
+from ownit.instructor.grade.submissions import discover
 
 FULL = {"shout": "def shout(word):\n    return word.upper() + '!'",
         "count": "def count(words):\n    return len(words)"}

@@ -10,8 +10,8 @@ import nbformat
 import toy_course
 from nbgrader.api import Gradebook
 
-from autograder.grade import grade
-from autograder.release import release
+from ownit.instructor.grade.cohort import grade
+from ownit.instructor.release import release
 
 FULL = {"shout": "def shout(word):\n    return word.upper() + '!'",
         "count": "def count(words):\n    return len(words)"}

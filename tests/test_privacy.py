@@ -10,7 +10,7 @@ import sys
 import nbformat
 import toy_course
 
-from autograder.privacy import pseudonym, pseudonymise_rows
+from ownit.instructor.grade.privacy import pseudonym, pseudonymise_rows
 
 
 def test_pseudonyms_are_stable_keyed_and_reach_into_detail():

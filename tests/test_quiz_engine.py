@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from ownit import progress
-from ownit.quiz import Quiz, all_banks, problems
-from ownit.quiz.widget import REVEAL_AFTER_WRONG, shuffled
+from ownit.learner import progress
+from ownit.learner.quiz import Quiz, all_banks, problems
+from ownit.learner.quiz.widget import REVEAL_AFTER_WRONG, shuffled
 
 
 def _option(oid, correct=False, **extra):

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from conftest import solution_namespace
-from ownit.generators import latency_alerting as generator
+from ownit.instructor.generators import latency_alerting as generator
 
 ASSIGNMENT = "latency_alerting"
 DAY = 24 * 3600.0

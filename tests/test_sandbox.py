@@ -10,8 +10,7 @@ import pytest
 from sandbox_required import need_sandbox
 from traitlets.config import Config
 
-from autograder import cgroups
-from autograder.sandbox import SandboxedKernelManager, UidLease
+from autograder.sandbox import SandboxedKernelManager, UidLease, cgroups
 
 
 def test_uid_leases_are_unique_while_held_and_reusable_after(tmp_path):
@@ -72,8 +71,9 @@ def test_the_kernel_sees_its_data_and_only_the_reporting_helper_of_the_course(sa
     _, kc, _ = sandboxed
     out, err = _run(kc, "print(open('data/words.txt').read().strip())\n"
                         "import autograder.expect, ownit.check\nprint('helpers ok')\n"
-                        "for name in ('autograder.grading', 'ownit.examples.bus_factor',\n"
-                        "             'ownit.generators', 'autograder.sandbox'):\n"
+                        "for name in ('autograder.submission',\n"
+                        "             'ownit.learner.lessons.bus_factor',\n"
+                        "             'ownit.instructor.generators', 'autograder.sandbox'):\n"
                         "    try:\n        __import__(name)\n        print('IMPORTED', name)\n"
                         "    except ImportError:\n        pass\n")
     assert "own it" in out and "helpers ok" in out, err

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from autograder.safe import clean_text, spreadsheet_safe, verbatim_markdown
-from autograder.submissions import discover, id_problem
+from ownit.instructor.grade.submissions import discover, id_problem
 
 
 def _nb(path, text='{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'):

@@ -12,11 +12,11 @@ import time
 from PIL import Image
 
 from browser.conftest import audit, describe, free_port, running, server_env, write_lab_settings
-from ownit.lab import lab_command
+from ownit.learner.start import lab_command
 
 WRONG = "It is QA's turn now"
 RIGHT = "The part of the job that matters to users is starting"
-# The icons' fill colours (ownit/quiz/icons.py) and the white of the mark drawn on them.
+# The icons' fill colours (ownit/learner/quiz/icons.py) and the white of the mark drawn on them.
 FILL = {"wrong": (0xc6, 0x28, 0x28), "correct": (0x2e, 0x7d, 0x32)}
 WHITE = (255, 255, 255)
 

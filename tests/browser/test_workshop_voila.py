@@ -21,7 +21,7 @@ EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F]")
 
 
 def _labels() -> tuple[str, list[str], int]:
-    from ownit.drill import ACTIONS, Drill, score
+    from ownit.instructor.drill import ACTIONS, Drill, score
 
     scenario = json.loads((ROOT / "course" / "drills" / f"{SCENARIO}.json").read_text())
     model = Drill(scenario)
@@ -101,7 +101,8 @@ def test_workshop_plays_a_drill_to_its_debrief(page, course_copy, tmp_path, axe_
         _icons_are_drawn(score)
         _icons_are_drawn(debrief)
         assert not EMOJI.search(drill.inner_text()), EMOJI.findall(drill.inner_text())
-        assert "from ownit.drill import" not in page.content(), "Voila must not show code"
+        assert "from ownit.instructor.drill import" not in page.content(), \
+            "Voila must not show code"
         assert debrief.get_by_role("textbox", name="Draft").input_value().startswith(
             "# Post-mortem"), "the post-mortem box has a label of its own"
         violations = audit(page, ".ownit-drill")

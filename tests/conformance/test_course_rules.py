@@ -16,11 +16,11 @@ import toy_course
 from nbgrader.api import Gradebook
 from sandbox_required import sandbox_available
 
-from autograder.check import BadInput, check_notebook
-from autograder.grade import _fingerprint, grade
+from autograder.assignment import Prepared, prepare
 from autograder.lateness import BadLateRules, late_rules
-from autograder.prepared import Prepared, prepare
 from autograder.preprocessors import _partial_credit
+from ownit.instructor.grade.cohort import _fingerprint, grade
+from ownit.learner.check import BadInput, check_notebook
 
 
 def _rows(out: Path) -> dict:

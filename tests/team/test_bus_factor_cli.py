@@ -11,7 +11,7 @@ import pytest
 from team_git import ANA, BEN, History, body, git
 
 from ownit.cli import main as ownit
-from ownit.team.bus_factor.git_history import _parse_log, _tokens
+from ownit.instructor.team.bus_factor.git_history import _parse_log, _tokens
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ class Terminal(io.StringIO):
 
 
 def test_a_long_history_shows_a_progress_bar_on_a_terminal_only(small, monkeypatch):
-    from ownit.team.bus_factor import analysis
+    from ownit.instructor.team.bus_factor import analysis
 
     monkeypatch.setattr(analysis, "PROGRESS_FROM_COMMITS", 3)  # the history has 3 commits
     terminal = Terminal()
@@ -110,7 +110,7 @@ def test_control_characters_in_names_never_reach_the_terminal(tmp_path, capsys):
 
 def run(args):
     err = io.StringIO()
-    from ownit.team.bus_factor import main
+    from ownit.instructor.team.bus_factor import main
 
     code = main(**args, err=err, out=io.StringIO())
     return code, err.getvalue()

@@ -10,8 +10,8 @@ import math
 import pytest
 from team_git import ANA, BEN, CLEO, DEV, History, body, git
 
-from ownit.team.bus_factor import analyse
-from ownit.team.bus_factor.render import as_text
+from ownit.instructor.team.bus_factor import analyse
+from ownit.instructor.team.bus_factor.render import as_text
 
 
 def people_of(report, path: str) -> dict[str, tuple[int, int, int, float]]:

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT
 from ownit.cli import main as ownit
-from ownit.team.postmortem_lint import lint_file, lint_text
+from ownit.instructor.team.postmortem_lint import lint_file, lint_text
 
 FIXTURES = ROOT / "tests" / "team" / "fixtures"
 REQUIRED = """
@@ -86,7 +86,7 @@ def test_a_bad_timeline_and_bad_action_items():
 
 
 def test_the_fixtures_flag_every_rule_of_the_issue_and_only_known_rules():
-    from ownit.team.postmortem_lint import RULE_IDS
+    from ownit.instructor.team.postmortem_lint import RULE_IDS
 
     seen = {f.rule for path in FIXTURES.glob("*.md") for f in lint_file(path)}
     assert seen <= set(RULE_IDS)

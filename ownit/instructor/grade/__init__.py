@@ -1,0 +1,1 @@
+"""``ownit grade``: a whole cohort's submissions graded, recorded and exported."""

@@ -1,0 +1,63 @@
+"""Learners grade their own exercise notebooks: ``ownit check`` and the notebook's check cell.
+
+Both call :func:`ownit.learner.check.check_notebook`. The check cell runs ``ownit check --json``
+in a separate process, so nbgrader never runs inside the learner's kernel.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ownit.paths import course_root
+
+VISIBLE_ONLY_NOTE = ("Only the visible tests ran: this copy of the course has no solutions/, so "
+                     "the hidden tests (most of the points) are not included.")
+
+
+def format_table(report: dict, hidden_included: bool) -> str:
+    """The text report: one row per part, a hint under each failure, the total."""
+    lines = [f"{report['assignment']}: {report['score']:g} / {report['max_score']:g} points "
+             "(auto-graded parts)"]
+    if not hidden_included:
+        lines.append(VISIBLE_ONLY_NOTE)
+    width = max([len(p["id"]) for p in report["parts"]] + [4])
+    lines.append(f"  {'part':<{width}}  {'points':>9}  result")
+    for part in report["parts"]:
+        if part["manual"]:
+            result, points = "graded by hand", f"- / {part['max_score']:g}"
+        else:
+            result = "passed" if part["passed"] else "FAILED"
+            points = f"{part['score']:g} / {part['max_score']:g}"
+        lines.append(f"  {part['id']:<{width}}  {points:>9}  {result}")
+        if part["hint"] and not part["passed"] and not part["manual"]:
+            lines.append(f"  {'':<{width}}  {'':>9}  hint: {part['hint']}")
+    return "\n".join(lines)
+
+
+def check_my_work(assignment_id: str, notebook: str | None = None) -> dict | None:
+    """Grade the saved exercise notebook of ``assignment_id`` and show the table with hints."""
+    if os.environ.get("NBGRADER_EXECUTION"):
+        # nbgrader is executing this notebook to grade it: checking inside grading is pointless.
+        return None
+    root = course_root()
+    path = Path(notebook or root / "exercises" / assignment_id / f"{assignment_id}.ipynb")
+    run = subprocess.run([sys.executable, "-m", "ownit.cli", "check", "--json", str(path)],
+                         capture_output=True, text=True, cwd=root, check=False)
+    if run.returncode == 2 or not run.stdout.strip():
+        print(run.stderr.strip() or "The check could not run.")
+        return None
+    report = json.loads(run.stdout)
+    hidden = VISIBLE_ONLY_NOTE not in run.stderr
+    text = format_table(report, hidden)
+    try:
+        from IPython.display import HTML, display
+
+        display(HTML(f"<pre>{html.escape(text)}</pre>"))
+    except ImportError:  # pragma: no cover - outside IPython
+        print(text)
+    return report
