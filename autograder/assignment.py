@@ -82,6 +82,36 @@ def _content_key(folder: Path, *extra: str) -> str:
     return digest.hexdigest()[:20]
 
 
+def assignment_ids(root: Path, *, with_releases: bool = False) -> list[str]:
+    """The course's assignments: the folders of solutions/ that hold a notebook, and with
+    ``with_releases`` those of exercises/ too (a learner's copy may have no solutions/)."""
+    tops = (SOURCE_DIRECTORY, RELEASE_DIRECTORY) if with_releases else (SOURCE_DIRECTORY,)
+    found: set[str] = set()
+    for top in tops:
+        folder = root / top
+        if folder.is_dir():
+            found |= {p.name for p in folder.iterdir() if p.is_dir() and any(p.glob("*.ipynb"))}
+    return sorted(found)
+
+
+def generate(course: Path, assignment_id: str, *, release_dir: Path | None = None,
+             gradebook: Path | None = None) -> None:
+    """nbgrader's ``generate_assignment --force`` of ``course``'s source of ``assignment_id``:
+    the student version into ``release_dir`` (default: the course's exercises/) and the
+    assignment's cells and points into ``gradebook`` (default: the course's). The one place
+    Own It generates an assignment; raises :class:`PreparationFailed` with nbgrader's reason."""
+    config = course_config(course)
+    if release_dir is not None:
+        config.CourseDirectory.release_directory = str(release_dir)
+    if gradebook is not None:
+        config.CourseDirectory.db_url = f"sqlite:///{gradebook}"
+    result = NbGraderAPI(config=config).generate_assignment(assignment_id, force=True,
+                                                            create=True)
+    if not result["success"]:
+        raise PreparationFailed(f"nbgrader could not generate {assignment_id!r}: "
+                                f"{_errors(result.get('log') or '') or result.get('error')}")
+
+
 def source_of(root: Path, assignment_id: str) -> tuple[Path, bool]:
     """The folder to grade with, and whether it holds the hidden tests."""
     source = root / SOURCE_DIRECTORY / assignment_id
@@ -124,11 +154,7 @@ def prepare(root: Path, assignment_id: str) -> Prepared:
 def _build(source: Path, assignment_id: str, folder: Path) -> None:
     shutil.copytree(source, folder / SOURCE_DIRECTORY / assignment_id,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    api = NbGraderAPI(config=course_config(folder))
-    result = api.generate_assignment(assignment_id, force=True, create=True)
-    if not result["success"]:
-        raise PreparationFailed(f"nbgrader could not generate {assignment_id!r}: "
-                                f"{_errors(result.get('log') or '') or result.get('error')}")
+    generate(folder, assignment_id)
 
 
 class PreparationFailed(RuntimeError):

@@ -38,12 +38,13 @@ def _cmd_workshop(args: argparse.Namespace) -> int:
 
 
 def _cmd_release(args: argparse.Namespace) -> int:
-    from ownit.instructor.release import ReleaseError, release
+    from autograder.assignment import PreparationFailed
+    from ownit.instructor.release import release
 
     root = course_root()
     try:
         report = release(root, check=args.check)
-    except ReleaseError as exc:
+    except PreparationFailed as exc:
         print(f"ownit release: {exc}", file=sys.stderr)
         return EXIT_FAILED
     if args.check:
@@ -95,7 +96,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_grade(args: argparse.Namespace) -> int:
     from autograder.assignment import UnknownAssignment
     from autograder.sandbox import SandboxUnavailable
-    from ownit.instructor.grade.cohort import BrokenConfig, grade
+    from ownit.instructor.grade import BrokenConfig, grade
     from ownit.instructor.grade.lms import LmsError
 
     if not (args.submitted.is_dir() or (args.submitted.is_file()

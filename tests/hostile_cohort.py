@@ -26,7 +26,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell
 from sandbox_required import need_sandbox
 
 from autograder.settings import Limits
-from ownit.instructor.grade.cohort import grade
+from ownit.instructor.grade import grade
 
 RIGHT_SHOUT = "def shout(word):\n    return word.upper() + '!'"
 WRONG_SHOUT = "def shout(word):\n    return word"

@@ -18,11 +18,11 @@ import nbformat
 import pytest
 from sandbox_required import need_sandbox
 
+from autograder.assignment import assignment_ids
 from autograder.preprocessors import split_source
 from conftest import ROOT
 from ownit.instructor.generators import generator, write
-from ownit.instructor.grade.cohort import grade
-from ownit.instructor.release import assignment_ids
+from ownit.instructor.grade import grade
 from ownit.instructor.trial import TrialCourse
 
 ASSIGNMENTS = ["deploy_safely", "latency_alerting", "incident_triage", "blameless_postmortem",

@@ -5,7 +5,6 @@ half-written file."""
 from __future__ import annotations
 
 import csv
-import json
 import os
 import signal
 import subprocess
@@ -15,6 +14,8 @@ import time
 import nbformat
 import toy_course
 from nbgrader.api import Gradebook
+
+from ownit.instructor.grade.state import State
 
 SLOW_FULL = {"shout": "import time\ntime.sleep(1)\ndef shout(word):\n    return word.upper() + '!'",
              "count": "def count(words):\n    return len(words)"}
@@ -34,16 +35,15 @@ def test_killed_run_then_rerun_leaves_one_row_each_and_no_partial_files(tmp_path
                "--workers", "2", "--no-sandbox"]
     proc = subprocess.Popen(command, cwd=course, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    state = out / "state.json"
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and proc.poll() is None:
-        if state.exists() and len(json.loads(state.read_text() or "{}")) >= 2:
+        if len(State(out)) >= 2:  # state.json and the journal of the run going on
             break
         time.sleep(0.2)
     assert proc.poll() is None, "the run ended before it could be killed"
     proc.send_signal(signal.SIGKILL)  # the coordinator only: its workers must follow it
     proc.wait()
-    recorded = len(json.loads(state.read_text()))
+    recorded = len(State(out))
     assert 2 <= recorded < len(STUDENTS)
 
     rerun = subprocess.run(command, cwd=course, env=env, capture_output=True, text=True,

@@ -10,7 +10,7 @@ import nbformat
 import toy_course
 from nbgrader.api import Gradebook
 
-from ownit.instructor.grade.cohort import grade
+from ownit.instructor.grade import grade
 from ownit.instructor.release import release
 
 FULL = {"shout": "def shout(word):\n    return word.upper() + '!'",

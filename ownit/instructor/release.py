@@ -12,13 +12,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nbgrader.apps import NbGraderAPI
-
-from autograder.settings import GRADEBOOK, RELEASE_DIRECTORY, SOURCE_DIRECTORY, course_config
-
-
-class ReleaseError(RuntimeError):
-    """nbgrader could not generate an assignment; the message holds its log."""
+from autograder.assignment import assignment_ids, generate
+from autograder.settings import GRADEBOOK, RELEASE_DIRECTORY, SOURCE_DIRECTORY
 
 
 @dataclass
@@ -26,29 +21,6 @@ class ReleaseReport:
     released: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     out_of_date: list[str] = field(default_factory=list)
-
-
-def assignment_ids(root: Path) -> list[str]:
-    """Assignments are the folders of solutions/ that hold at least one notebook."""
-    source = root / SOURCE_DIRECTORY
-    if not source.is_dir():
-        return []
-    return sorted(
-        p.name for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb"))
-    )
-
-
-def _generate(root: Path, assignment_id: str, release_dir: Path, db_path: Path) -> None:
-    config = course_config(root)
-    config.CourseDirectory.release_directory = str(release_dir)
-    config.CourseDirectory.db_url = f"sqlite:///{db_path}"
-    api = NbGraderAPI(config=config)
-    result = api.generate_assignment(assignment_id, force=True, create=True)
-    if not result["success"]:
-        raise ReleaseError(
-            f"nbgrader could not generate {assignment_id!r}:\n{result.get('error') or ''}"
-            f"\n{result.get('log') or ''}".rstrip()
-        )
 
 
 def _tree(path: Path) -> set[str]:
@@ -84,7 +56,7 @@ def release(root: Path, *, check: bool = False, gradebook: Path | None = None) -
             # --check must not touch the course gradebook; a release records the assignment in
             # it, as nbgrader's generate_assignment does, so that autograding works next.
             db = tmp_path / "gradebook.db" if check else (gradebook or root / GRADEBOOK)
-            _generate(root, assignment_id, fresh, db)
+            generate(root, assignment_id, release_dir=fresh, gradebook=db)
             target = exercises / assignment_id
             diffs = _differences(fresh / assignment_id, target)
             if check:

@@ -19,6 +19,7 @@ import nbformat
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 
+from autograder.assignment import generate
 from autograder.settings import RELEASE_DIRECTORY, SOURCE_DIRECTORY, course_config
 
 
@@ -42,10 +43,7 @@ class TrialCourse:
         self.config = course_config(self.path)
         self.db_url = f"sqlite:///{self.path / 'gradebook.db'}"
         self.api = NbGraderAPI(config=self.config)
-        result = self.api.generate_assignment(assignment_id, force=True, create=True)
-        if not result["success"]:
-            raise RuntimeError(f"generate_assignment failed:\n{result.get('error')}\n"
-                               f"{result.get('log')}")
+        generate(self.path, assignment_id)
 
     @property
     def release_dir(self) -> Path:

@@ -11,7 +11,12 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.assignment import PreparationFailed, UnknownAssignment, prepare
+from autograder.assignment import (
+    PreparationFailed,
+    UnknownAssignment,
+    assignment_ids,
+    prepare,
+)
 from autograder.lateness import BadLateRules
 from autograder.settings import RELEASE_DIRECTORY, SOURCE_DIRECTORY
 from autograder.submission import GradingFailed, SubmissionResult, grade_submission
@@ -19,15 +24,6 @@ from autograder.submission import GradingFailed, SubmissionResult, grade_submiss
 
 class BadInput(ValueError):
     """The notebook cannot be checked; the message says what to do instead."""
-
-
-def known_assignments(root: Path) -> list[str]:
-    found = set()
-    for top in (SOURCE_DIRECTORY, RELEASE_DIRECTORY):
-        folder = root / top
-        if folder.is_dir():
-            found |= {p.name for p in folder.iterdir() if p.is_dir() and any(p.glob("*.ipynb"))}
-    return sorted(found)
 
 
 def notebooks_of(root: Path, assignment_id: str) -> list[str]:
@@ -45,7 +41,7 @@ def _listing(root: Path, known: list[str]) -> str:
 
 
 def assignment_of(root: Path, notebook: Path) -> str:
-    known = known_assignments(root)
+    known = assignment_ids(root, with_releases=True)
     for guess in (notebook.resolve().parent.name, notebook.stem):
         if guess in known:
             return guess

@@ -3,7 +3,7 @@ return both gradebooks as rows that compare cell by cell.
 
 Plain nbgrader runs through its Python API (``NbGraderAPI``: ``generate_assignment`` then
 ``autograde`` per student) in a throw-away course with nbgrader's default settings; Own It runs
-:func:`ownit.instructor.grade.cohort.grade` on a throw-away Own It course holding the same sources
+:func:`ownit.instructor.grade.grade` on a throw-away Own It course holding the same sources
 as
 ``solutions/<id>/``. Both courses get the same extra files at their root (``autotests.yml``, a
 late-penalty plugin), the same extra lines of ``nbgrader_config.py`` and the same due dates,
@@ -135,9 +135,9 @@ def grade_with_ownit(source: Path, submitted: Path, work: Path, *, files: list[P
                      config_lines: str = "", due_dates: dict[str, str] | None = None,
                      extensions: dict[tuple[str, str], float] | None = None,
                      sandbox: bool = True, workers: int = 2) -> Graded:
-    """``ownit grade`` (:func:`ownit.instructor.grade.cohort.grade`) on an Own It course in
+    """``ownit grade`` (:func:`ownit.instructor.grade.grade`) on an Own It course in
     ``work``."""
-    from ownit.instructor.grade.cohort import grade
+    from ownit.instructor.grade import grade
     from ownit.instructor.release import release
 
     root = work / "course"

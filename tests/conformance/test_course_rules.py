@@ -19,7 +19,8 @@ from sandbox_required import sandbox_available
 from autograder.assignment import Prepared, prepare
 from autograder.lateness import BadLateRules, late_rules
 from autograder.preprocessors import _partial_credit
-from ownit.instructor.grade.cohort import _fingerprint, grade
+from ownit.instructor.grade import grade
+from ownit.instructor.grade.plan import fingerprint as _fingerprint
 from ownit.learner.check import BadInput, check_notebook
 
 

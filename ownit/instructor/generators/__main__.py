@@ -3,8 +3,8 @@ all)."""
 
 import sys
 
+from autograder.assignment import assignment_ids
 from ownit.instructor.generators import generator, write
-from ownit.instructor.release import assignment_ids
 from ownit.paths import course_root
 
 

@@ -1,1 +1,163 @@
-"""``ownit grade``: a whole cohort's submissions graded, recorded and exported."""
+"""``ownit grade``: a cohort graded in five named stages; workers grade, only this coordinator
+writes.
+
+1. discover (:mod:`.discover`): what was submitted, one submission per student and assignment;
+2. plan (:mod:`.plan`): assignments prepared, submissions pre-checked, unchanged ones skipped;
+3. run (:mod:`.run`): each submission graded by a worker through an executor (the local process
+   pool by default), in a private scratch course, sandboxed, its feedback rendered there;
+4. record (:mod:`.record`): the coordinator alone writes the course gradebook (so formgrader
+   sees every submission and manual grading works as usual), autograded/, feedback and
+   state.json (:mod:`.state`), so a rerun grades only what changed;
+5. export (:mod:`.exports`): grades.csv, gradebook.csv and report.html, one class each.
+
+Each submission's run and record sit inside its own failure boundary; whatever happens, every
+submission found ends with exactly one row. Every file in OUT is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from autograder.assignment import UnknownAssignment, assignment_ids
+from autograder.sandbox import ensure_available
+from autograder.settings import Limits, put_own_scripts_on_path
+from autograder.submission import Part
+from ownit.instructor.grade import course_gradebook, discover, plan, privacy
+from ownit.instructor.grade.exports import EXPORTERS
+from ownit.instructor.grade.files import WORK_FOLDER, clean_leftovers, write_atomic
+from ownit.instructor.grade.record import record
+from ownit.instructor.grade.rows import COLUMNS, error_row, with_note
+from ownit.instructor.grade.run import Executor, LocalPool, grade_job
+from ownit.instructor.grade.state import State
+
+
+@dataclass
+class GradeRun:
+    rows: list[dict] = field(default_factory=list)
+    graded: int = 0
+    reused: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+
+
+class BrokenConfig(RuntimeError):
+    pass
+
+
+def check_course_config(root: Path) -> None:
+    """A broken nbgrader_config.py is an error here, not a silent fall-back to defaults."""
+    path = root / "nbgrader_config.py"
+    if not path.exists():
+        return
+    from traitlets.config import Config
+
+    try:
+        exec(compile(path.read_text(), str(path), "exec"),  # noqa: S102 - the course's own file
+             {"get_config": Config, "__file__": str(path), "__name__": "nbgrader_config"})
+    except Exception as exc:  # noqa: BLE001 - any failure is reported the same way
+        raise BrokenConfig(f"{path.name} is broken ({type(exc).__name__}: {exc}); nbgrader "
+                           "would ignore it and grade with defaults. Fix it, then grade again."
+                           ) from None
+
+
+def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
+          assignment: str | None = None, force: bool = False, quiet: bool = False,
+          sandbox: bool = True, limits: Limits | None = None,
+          roster: Path | None = None, pseudonymise: bool = False,
+          executor: Executor | None = None) -> GradeRun:
+    """Grade every submission under ``submitted`` into ``out`` (see the module's stages)."""
+    started = time.monotonic()
+    limits = limits or Limits()
+    # Absolute paths: workers and kernels run elsewhere, so nothing may depend on this cwd.
+    root, submitted, out = root.resolve(), submitted.resolve(), out.resolve()
+    put_own_scripts_on_path()  # nbgrader runs alembic by name whenever it opens a gradebook
+    check_course_config(root)
+    if sandbox:
+        ensure_available()
+    known = assignment_ids(root)
+    if assignment is not None and assignment not in known:
+        raise UnknownAssignment(assignment)
+    wanted = [assignment] if assignment else known
+    out.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(out)
+    work = out / WORK_FOLDER
+    state = State(out)
+    run = GradeRun()
+    rows: dict[str, dict] = {}
+
+    found, notes = discover.submissions(submitted, wanted, known, work, roster)
+
+    changes: dict[str, str] = {}
+    prepared, unprepared = plan.prepare_each(
+        root, {s.assignment for s in found if s.assignment in known}, changes)
+    jobs, run.reused = plan.jobs(found, prepared, unprepared, state, work, rows, force=force)
+    for job in jobs:  # a changed exercise regrades every submission of it: say so on each row
+        if job.sub.assignment in changes:
+            change = changes[job.sub.assignment]
+            notes[job.key] = f"{notes[job.key]}; {change}" if job.key in notes else change
+
+    secret = privacy.load_key(privacy.key_path(root)) if pseudonymise else b""
+    progress = tqdm(total=len(jobs), unit="submission", desc="grading", file=sys.stderr,
+                    disable=quiet or not jobs, dynamic_ncols=True)
+    executor = executor or LocalPool(workers or os.cpu_count() or 1)
+    calls = [(job, (prepared[job.sub.assignment], str(job.folder), job.sub.student,
+                    str(job.scratch), sandbox, limits)) for job in jobs]
+    for job, outcome in executor.results(calls, grade_job):
+        run.graded += record(root, out, job, outcome, state, rows)
+        shutil.rmtree(job.scratch, ignore_errors=True)
+        sub = job.sub
+        progress.set_postfix_str(f"{privacy.pseudonym(secret, sub.student)}/{sub.assignment}"
+                                 if pseudonymise else job.key, refresh=False)
+        progress.update(1)
+    progress.close()
+    state.save()
+
+    run.rows = _rows(root, state, wanted, found, rows, notes)
+    run.errors = sum(r["status"] == "error" for r in run.rows)
+    _export(out, run.rows, state, wanted, secret if pseudonymise else None)
+    shutil.rmtree(work, ignore_errors=True)
+    run.seconds = time.monotonic() - started
+    return run
+
+
+def _rows(root: Path, state: State, wanted: list[str], found, rows: dict[str, dict],
+          notes: dict[str, str]) -> list[dict]:
+    """Every row afresh, so manual points given in formgrader since the last run count."""
+    for key, entry in state.items():
+        student, aid = key.split("/", 1)
+        if aid not in wanted or key in rows:
+            continue
+        try:
+            rows[key] = entry.get("row") or course_gradebook.row(root, student, aid)
+        except Exception as exc:  # noqa: BLE001 - a row says what went wrong
+            rows[key] = error_row(student, aid, f"could not read the gradebook: {exc}")
+    for key, note in notes.items():
+        if key in rows:
+            rows[key] = with_note(rows[key], note)
+    for sub in found:  # a bug of ours, never a silent drop
+        key = f"{sub.student}/{sub.assignment}"
+        if key not in rows:
+            rows[key] = error_row(sub.student, sub.assignment,
+                                  "no result was recorded (a bug: please report it)")
+    return [rows[k] for k in sorted(rows)]
+
+
+def _export(out: Path, rows: list[dict], state: State, wanted: list[str],
+            secret: bytes | None) -> None:
+    parts = {tuple(k.split("/", 1)): v.get("parts", []) for k, v in state.items()
+             if k.split("/", 1)[1] in wanted}
+    if secret is not None:
+        rows = privacy.pseudonymise_rows(rows, secret)
+        parts = {(privacy.pseudonym(secret, s), a): v for (s, a), v in parts.items()}
+    for exporter in EXPORTERS:
+        write_atomic(out / exporter.filename, exporter.render(rows, parts))
+
+
+__all__ = ["COLUMNS", "BrokenConfig", "GradeRun", "Part", "grade"]

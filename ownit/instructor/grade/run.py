@@ -1,0 +1,71 @@
+"""Stage 3, run: workers grade the jobs. The executor is the seam for another engine.
+
+A worker runs :func:`grade_job`, the pure step of DESIGN.md: a prepared assignment and a
+submission in, a plain :class:`~autograder.submission.SubmissionResult` out (scores, the
+autograded notebooks reduced to safe content, feedback pages rendered in the worker). Nothing a
+worker does writes the course gradebook or OUT; the coordinator records what comes back.
+
+An executor is anything with ``results(jobs, task) -> iterator of (job, outcome)``, where the
+outcome is the task's return value or the exception it raised, each job exactly once, in the
+order they finish. :class:`LocalPool` is the embedded default (a process pool on this machine).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Protocol
+
+from autograder.assignment import Prepared
+from autograder.settings import Limits
+from autograder.submission import SubmissionResult, grade_submission
+from ownit.instructor.grade.plan import Job
+
+Outcome = SubmissionResult | BaseException
+
+
+def grade_job(prepared: Prepared, folder: str, student: str, scratch: str, sandbox: bool,
+              limits: Limits) -> SubmissionResult:
+    """One submission graded, with its feedback pages rendered (in the worker's process)."""
+    return grade_submission(prepared, Path(folder), student, Path(scratch), sandbox=sandbox,
+                            limits=limits, render=True)
+
+
+class Executor(Protocol):
+    def results(self, calls: list[tuple[Job, tuple]],
+                task: Callable[..., SubmissionResult]) -> Iterator[tuple[Job, Outcome]]: ...
+
+
+def _die_with_coordinator() -> None:
+    """Worker initializer: if the coordinator is killed (even with -9), its workers die too, and
+    with them their sandboxes (bubblewrap's --die-with-parent): nothing grades on unseen."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+class LocalPool:
+    """Worker processes on this machine, started by fork on Linux so that each starts with
+    nbgrader already imported (spawn re-imports it, about 1.5 s a worker); the coordinator holds
+    no threads or open connections when the pool starts."""
+
+    def __init__(self, workers: int):
+        self.workers = max(1, workers)
+
+    def results(self, calls, task):
+        context = get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        with ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+                                 initializer=_die_with_coordinator) as pool:
+            futures = {pool.submit(task, *args): job for job, args in calls}
+            for future in as_completed(futures):
+                try:
+                    outcome: Outcome = future.result()
+                except Exception as exc:  # noqa: BLE001 - handed to the record stage
+                    outcome = exc
+                yield futures[future], outcome
