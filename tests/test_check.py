@@ -138,3 +138,28 @@ def test_the_check_cell_function_reports_from_inside_a_notebook(course, tmp_path
     assert report["score"] == 3 and report["max_score"] == 5
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     assert check_my_work("toy", notebook=str(path)) is None, "no checking while nbgrader grades"
+
+
+def test_the_check_cell_says_whether_the_hidden_tests_ran(course, tmp_path, monkeypatch):
+    """The answer comes from the check itself (a field of its JSON), not from words on stderr:
+    a copy of the course without solutions/ says only the visible tests ran, a full one not."""
+    import IPython.display
+
+    from ownit.check import check_my_work
+    from ownit.learner.check_cell import VISIBLE_ONLY_NOTE
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda page: shown.append(page.data))
+
+    path = learner_copy(course, tmp_path, shout="def shout(word):\n    return word.upper() + '!'")
+    monkeypatch.setenv("OWNIT_ROOT", str(course))
+    check_my_work("toy", notebook=str(path))
+    assert shown and VISIBLE_ONLY_NOTE not in shown.pop()
+    learner = tmp_path / "learner-course"
+    shutil.copytree(course / "exercises", learner / "exercises")
+    shutil.copy(course / "nbgrader_config.py", learner / "nbgrader_config.py")
+    (learner / "course").mkdir()
+    monkeypatch.setenv("OWNIT_ROOT", str(learner))
+    report = check_my_work("toy", notebook=str(path))
+    assert VISIBLE_ONLY_NOTE in shown.pop()
+    assert report["score"] == report["max_score"] == 5, "no hidden test ran, so none failed"

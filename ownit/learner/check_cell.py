@@ -1,7 +1,10 @@
 """Learners grade their own exercise notebooks: ``ownit check`` and the notebook's check cell.
 
-Both call :func:`ownit.learner.check.check_notebook`. The check cell runs ``ownit check --json``
-in a separate process, so nbgrader never runs inside the learner's kernel.
+Both call :func:`ownit.learner.check.check_notebook`. The check cell runs ``ownit check`` in a
+separate process (so nbgrader never runs inside the learner's kernel) and reads its answer as
+JSON: the report of ``--json`` and whether the hidden tests were part of it. This module imports
+nothing of the course but :mod:`ownit.paths`: the grading sandbox shows graded code this file
+(the check cell does nothing while nbgrader grades).
 """
 
 from __future__ import annotations
@@ -46,14 +49,15 @@ def check_my_work(assignment_id: str, notebook: str | None = None) -> dict | Non
         return None
     root = course_root()
     path = Path(notebook or root / "exercises" / assignment_id / f"{assignment_id}.ipynb")
-    run = subprocess.run([sys.executable, "-m", "ownit.cli", "check", "--json", str(path)],
+    run = subprocess.run([sys.executable, "-m", "ownit.cli", "check", "--for-check-cell",
+                          str(path)],
                          capture_output=True, text=True, cwd=root, check=False)
     if run.returncode == 2 or not run.stdout.strip():
         print(run.stderr.strip() or "The check could not run.")
         return None
-    report = json.loads(run.stdout)
-    hidden = VISIBLE_ONLY_NOTE not in run.stderr
-    text = format_table(report, hidden)
+    answer = json.loads(run.stdout)
+    report = answer["report"]
+    text = format_table(report, answer["hidden_tests"])
     try:
         from IPython.display import HTML, display
 
