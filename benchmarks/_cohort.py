@@ -1,7 +1,8 @@
 """Shared set-up of the benchmarks: a throw-away copy of the course and a cohort of submissions.
 
 The cohort holds, for every exercise, eight students: the full solution, the blank release, and
-six students who each got one task wrong (from tests/wrong_answers), so grading does real work.
+six students who each got one task wrong (from tests/course/wrong_answers), so grading does
+real work.
 """
 
 from __future__ import annotations

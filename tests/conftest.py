@@ -43,3 +43,28 @@ def solution_namespace(assignment_id: str) -> dict:
                 continue
             exec(compile(cell.source, f"{assignment_id}:{meta.get('grade_id')}", "exec"), namespace)
     return namespace
+
+
+# The fast set (`pytest -m "not slow"`, under a minute) leaves out what drives kernels, servers
+# or a browser: these files and folders, the teaching notebooks nbval runs, and any test marked
+# `@pytest.mark.slow` itself. `make test` and CI run everything.
+SLOW_FOLDERS = {"browser", "conformance"}
+SLOW_FILES = {
+    "autograder/test_adversarial.py", "autograder/test_nbgrader_guard.py",
+    "autograder/test_sandbox.py", "course/test_exercises.py", "course/test_notebooks.py",
+    "instructor/test_grade.py", "instructor/test_grade_crash.py", "instructor/test_lms.py",
+    "instructor/test_midterm_change.py", "instructor/test_privacy.py", "learner/test_check.py",
+    "test_cli.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        path = Path(str(item.fspath)).resolve()
+        if not path.is_relative_to(tests):  # course/*.ipynb, run by nbval
+            item.add_marker(pytest.mark.slow)
+            continue
+        relative = path.relative_to(tests)
+        if relative.parts[0] in SLOW_FOLDERS or relative.as_posix() in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)

@@ -1,6 +1,7 @@
 """A hostile cohort, graded once per test session with honest students beside it.
 
-``hostile_run`` (registered in tests/conftest.py) is shared by tests/test_adversarial.py and the
+``hostile_run`` (registered in tests/conftest.py) is shared by
+tests/autograder/test_adversarial.py and the
 browser test that opens every page the run wrote (tests/browser/test_hostile_pages.py).
 
 Each case is a submission of the toy assignment (tests/toy_course.py) named for its attack.

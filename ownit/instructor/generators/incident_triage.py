@@ -15,7 +15,8 @@ Every file holds the traps a real triage meets, so the exercise cannot be solved
   duplicate row and incidents still open.
 
 The seed is fixed and every writer pins what could vary (gzip mtime, JSON key order), so the
-files are byte-identical on every run and ``tests/test_reference_incident_triage.py`` can check
+files are byte-identical on every run and
+``tests/course/test_reference_incident_triage.py`` can check
 that the committed data matches a fresh generation.
 """
 

@@ -13,7 +13,7 @@ from conftest import ROOT
 from ownit.cli import main as ownit
 from ownit.instructor.team.postmortem_lint import lint_file, lint_text
 
-FIXTURES = ROOT / "tests" / "team" / "fixtures"
+FIXTURES = ROOT / "tests" / "instructor" / "team" / "fixtures"
 REQUIRED = """
 ## Summary
 

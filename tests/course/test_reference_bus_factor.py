@@ -1,5 +1,5 @@
 """The ``bus_factor`` reference solution against the published numbers of Avelino et al.
-(ICPC 2016) (the data's rebuild is tested for every exercise in tests/test_exercises.py)."""
+(ICPC 2016) (the data's rebuild is tested for every exercise in tests/course/test_exercises.py)."""
 
 from __future__ import annotations
 

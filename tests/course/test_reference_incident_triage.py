@@ -3,7 +3,7 @@
 The Shakespeare search incident (Google, *Site Reliability Engineering*, appendix) is the one
 public timeline with agreed durations; if the solution's definitions drift, these tests say so
 before a learner is graded against them. That the data is rebuilt bit for
-bit is tested for every exercise at once (tests/test_exercises.py).
+bit is tested for every exercise at once (tests/course/test_exercises.py).
 """
 
 from __future__ import annotations

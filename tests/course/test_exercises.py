@@ -2,7 +2,7 @@
 
 For each assignment: the full solution earns every auto-graded point; the blank release earns
 none; for each answer cell, a notebook with only that cell blank, and one with a plausible wrong
-answer in it (from ``tests/wrong_answers/<id>.json``), loses points. Also: nothing of the
+answer in it (from ``tests/course/wrong_answers/<id>.json``), loses points. Also: nothing of the
 solutions leaks into ``exercises/``, the data is rebuilt bit for bit, and the notebooks have the
 shape the course promises (six or more tasks, hidden tests in at least half of the test cells).
 """
@@ -59,7 +59,7 @@ def graded(request):
     """Grade the solution, the blank release, and one-cell variants of one assignment."""
     assignment_id = request.param
     source = _source(assignment_id)
-    wrong_file = ROOT / "tests" / "wrong_answers" / f"{assignment_id}.json"
+    wrong_file = ROOT / "tests" / "course" / "wrong_answers" / f"{assignment_id}.json"
     wrong = json.loads(wrong_file.read_text()) if wrong_file.exists() else {}
     name = f"{assignment_id}.ipynb"
     with TrialCourse(ROOT, assignment_id) as course:
@@ -110,7 +110,7 @@ def test_every_answer_cell_is_tested(graded):
         if _auto_score(source, grades[f"blank-{grade_id}"])[0] >= full:
             untested.append(f"{grade_id} left blank")
         if grade_id not in wrong:
-            untested.append(f"{grade_id} has no plausible wrong answer in tests/wrong_answers")
+            untested.append(f"{grade_id} has no plausible wrong answer in tests/course/wrong_answers")
         elif _auto_score(source, grades[f"wrong-{grade_id}"])[0] >= full:
             untested.append(f"{grade_id} with a plausible wrong answer")
     assert untested == [], f"{assignment_id}: these lose no points: {untested}"
