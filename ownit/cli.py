@@ -99,6 +99,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     from autograder.assignment import UnknownAssignment
     from autograder.sandbox import SandboxUnavailable
     from ownit.instructor.grade import BrokenConfig, grade
+    from ownit.instructor.grade.cluster import ClusterUnavailable
     from ownit.instructor.grade.lms import LmsError
 
     if not (args.submitted.is_dir() or (args.submitted.is_file()
@@ -115,13 +116,18 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         print("ownit grade: --workers must be 1 or more.", file=sys.stderr)
         return EXIT_USAGE
     try:
+        executor = None
+        if args.scheduler:
+            from ownit.instructor.grade.cluster import DaskCluster
+
+            executor = DaskCluster(args.scheduler)
         run = grade(course_root(), args.submitted, args.out, workers=args.workers,
                     assignment=args.assignment, force=args.force, sandbox=not args.no_sandbox,
-                    roster=args.roster, pseudonymise=args.pseudonymise)
+                    roster=args.roster, pseudonymise=args.pseudonymise, executor=executor)
     except UnknownAssignment as exc:
         print(f"ownit grade: no assignment {exc.args[0]!r} in solutions/.", file=sys.stderr)
         return EXIT_USAGE
-    except (SandboxUnavailable, BrokenConfig, LmsError) as exc:
+    except (SandboxUnavailable, BrokenConfig, LmsError, ClusterUnavailable) as exc:
         print(f"ownit grade: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(f"{len(run.rows)} submissions: {run.graded} graded now, {run.reused} unchanged since "
@@ -185,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
                                        "<student>.zip archives, or a Canvas or Moodle download.")
     grade.add_argument("submitted", type=Path, metavar="SUBMITTED")
     grade.add_argument("--out", type=Path, required=True, metavar="OUT")
+    grade.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="grade on the workers of a running dask.distributed cluster "
+                            "(e.g. tcp://10.0.0.5:8786; needs ownit[cluster])")
     grade.add_argument("--workers", type=int, default=None, metavar="N",
                        help="submissions graded at once (default: the number of CPUs)")
     grade.add_argument("--assignment", default=None, metavar="ID",

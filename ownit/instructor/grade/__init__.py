@@ -34,7 +34,7 @@ from ownit.instructor.grade.exports import EXPORTERS
 from ownit.instructor.grade.files import WORK_FOLDER, clean_leftovers, write_atomic
 from ownit.instructor.grade.record import record
 from ownit.instructor.grade.rows import COLUMNS, error_row, with_note
-from ownit.instructor.grade.run import Executor, LocalPool, grade_job
+from ownit.instructor.grade.run import Executor, LocalPool
 from ownit.instructor.grade.state import State
 
 
@@ -107,9 +107,7 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
     progress = tqdm(total=len(jobs), unit="submission", desc="grading", file=sys.stderr,
                     disable=quiet or not jobs, dynamic_ncols=True)
     executor = executor or LocalPool(workers or os.cpu_count() or 1)
-    calls = [(job, (prepared[job.sub.assignment], str(job.folder), job.sub.student,
-                    str(job.scratch), sandbox, limits)) for job in jobs]
-    for job, outcome in executor.results(calls, grade_job):
+    for job, outcome in executor.results(jobs, prepared, sandbox, limits):
         run.graded += record(root, out, job, outcome, state, rows)
         shutil.rmtree(job.scratch, ignore_errors=True)
         sub = job.sub

@@ -43,11 +43,14 @@ def record(root: Path, out: Path, job: Job, outcome: Outcome, state: State,
 def keep(root: Path, out: Path, result: SubmissionResult) -> None:
     """Gradebook, autograded notebooks for formgrader, feedback pages."""
     course_gradebook.record(root, result)
-    for name, graded_path in result.autograded.items():
-        if not Path(graded_path).exists():
-            continue
+    for name, graded in result.autograded.items():
+        # A path on this machine (the local pool), or the notebook itself from a cluster worker.
+        if not isinstance(graded, bytes):
+            if not Path(graded).exists():
+                continue
+            graded = Path(graded).read_bytes()
         target = root / AUTOGRADED_DIRECTORY / result.student / result.assignment / f"{name}.ipynb"
-        write_atomic(target, Path(graded_path).read_bytes())
+        write_atomic(target, graded)
     for name, page in result.feedback.items():
         write_atomic(out / "feedback" / result.student / result.assignment / f"{name}.html",
                      page)

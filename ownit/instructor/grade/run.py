@@ -13,7 +13,7 @@ order they finish. :class:`LocalPool` is the embedded default (a process pool on
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from pathlib import Path
@@ -35,8 +35,8 @@ def grade_job(prepared: Prepared, folder: str, student: str, scratch: str, sandb
 
 
 class Executor(Protocol):
-    def results(self, calls: list[tuple[Job, tuple]],
-                task: Callable[..., SubmissionResult]) -> Iterator[tuple[Job, Outcome]]: ...
+    def results(self, jobs: list[Job], prepared: dict[str, Prepared], sandbox: bool,
+                limits: Limits) -> Iterator[tuple[Job, Outcome]]: ...
 
 
 def _die_with_coordinator() -> None:
@@ -58,11 +58,13 @@ class LocalPool:
     def __init__(self, workers: int):
         self.workers = max(1, workers)
 
-    def results(self, calls, task):
+    def results(self, jobs, prepared, sandbox, limits):
         context = get_context("fork" if sys.platform.startswith("linux") else "spawn")
         with ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
                                  initializer=_die_with_coordinator) as pool:
-            futures = {pool.submit(task, *args): job for job, args in calls}
+            futures = {pool.submit(grade_job, prepared[job.sub.assignment], str(job.folder),
+                                   job.sub.student, str(job.scratch), sandbox, limits): job
+                       for job in jobs}
             for future in as_completed(futures):
                 try:
                     outcome: Outcome = future.result()
