@@ -57,3 +57,16 @@ def test_the_quarter_data_tells_the_intended_story(solution):
                                                            "2024-04-01", "2024-06-30")
                  for service, rows in deploys.groupby("service")}
     assert frequency == {"checkout-api": "daily", "image-resizer": "weekly"}
+
+
+def test_every_time_in_the_quarter_is_utc():
+    """Part 3 is about aggregation, not time zones: every time in its tables is written in UTC."""
+    import pandas as pd
+
+    columns = {"deploys.csv": ["deployed_at"], "changes.csv.gz": ["committed_at"],
+               "incidents.csv": ["opened_at", "resolved_at"]}
+    for name, names in columns.items():
+        table = pd.read_csv(DATA / name)
+        for column in names:
+            times = table[column].dropna()
+            assert len(times) and times.str.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ").all()
