@@ -23,8 +23,24 @@ def solution() -> dict:
 
 
 def test_fourkeys_change_failure_rate_example(solution):
-    deploys = ["d1", "d2", "d3", "d4"]
-    assert solution["change_failure_rate"](deploys, ["d2"]) == pytest.approx(25.0)
+    import pandas as pd
+
+    deploys = pd.DataFrame({"deploy_id": ["d1", "d2", "d3", "d4"]})
+    changes = pd.DataFrame({"commit_sha": ["c1", "c2", "c3"], "deploy_id": ["d1", "d2", "d2"]})
+    incidents = pd.DataFrame({"root_cause_commit": ["c3"]})
+    assert solution["change_failure_rate"](deploys, changes, incidents) == pytest.approx(25.0)
+
+
+def test_every_root_cause_is_a_shipped_commit():
+    """Task 8 joins incidents to deploys through changes: each named cause is one shipped commit."""
+    import pandas as pd
+
+    incidents = pd.read_csv(DATA / "incidents.csv")
+    changes = pd.read_csv(DATA / "changes.csv.gz")
+    named = incidents["root_cause_commit"].dropna()
+    assert len(named) >= 5 and named.isin(changes["commit_sha"]).all()
+    assert changes["commit_sha"].is_unique
+    assert incidents["root_cause_commit"].isna().sum() >= 2, "outages no change caused"
 
 
 @pytest.mark.parametrize(("minutes", "bucket"), [

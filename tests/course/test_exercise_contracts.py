@@ -33,7 +33,8 @@ def _meta(cell) -> dict:
 
 def _run_until(assignment_id: str, test_cell: str, replace: dict[str, str]) -> str | None:
     """Run the notebook's code cells in order up to ``test_cell``; other test cells may fail, as
-    they would in a kernel. Returns the AssertionError message of ``test_cell``, or None."""
+    they would in a kernel, and so may any cell once an answer is replaced (the solution's own
+    run must not). Returns the AssertionError message of ``test_cell``, or None."""
     folder = ROOT / "solutions" / assignment_id
     nb = nbformat.read(folder / f"{assignment_id}.ipynb", as_version=4)
     ids = [_meta(c).get("grade_id") for c in nb.cells]
@@ -54,7 +55,7 @@ def _run_until(assignment_id: str, test_cell: str, replace: dict[str, str]) -> s
                 except AssertionError as failure:
                     return str(failure)
                 return None
-            if meta.get("grade"):
+            if meta.get("grade") or replace:
                 with contextlib.suppress(Exception):
                     exec(code, namespace)
             else:
