@@ -69,3 +69,17 @@ def test_pairing_plan_raises_the_truck_factor_of_the_exercise_data(sol):
     before = sol["truck_factor"](sol["file_authors"](counts))[0]
     paired = sol["simulate_pairing"](counts, sol["plan"], 5)
     assert sol["truck_factor"](sol["file_authors"](paired))[0] > before
+
+
+def test_the_exported_log_repeats_the_cherry_picks_and_nothing_else(sol):
+    """Task 1's copies are the generator's cherry-picks: dropping them gives main's history."""
+    from ownit.generators import bus_factor as generator
+
+    raw = pd.read_csv(DATA / "commits.csv.gz")
+    main = generator.commit_log()
+    assert len(raw) == len(main) + len(generator.cherry_picks(main))
+    assert raw["commit"].nunique() == main["commit"].nunique() + generator.CHERRY_PICKS
+    assert raw["timestamp"].str.endswith("+00:00").all(), "the export is in UTC"
+    cleaned = sol["clean_log"](raw, sol["mailmap"])
+    assert len(cleaned) == len(main)
+    assert sorted(cleaned["commit"]) == sorted(main["commit"])

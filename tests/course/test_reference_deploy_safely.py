@@ -23,8 +23,24 @@ def solution() -> dict:
 
 
 def test_fourkeys_change_failure_rate_example(solution):
-    deploys = ["d1", "d2", "d3", "d4"]
-    assert solution["change_failure_rate"](deploys, ["d2"]) == pytest.approx(25.0)
+    import pandas as pd
+
+    deploys = pd.DataFrame({"deploy_id": ["d1", "d2", "d3", "d4"]})
+    changes = pd.DataFrame({"commit_sha": ["c1", "c2", "c3"], "deploy_id": ["d1", "d2", "d2"]})
+    incidents = pd.DataFrame({"root_cause_commit": ["c3"]})
+    assert solution["change_failure_rate"](deploys, changes, incidents) == pytest.approx(25.0)
+
+
+def test_every_root_cause_is_a_shipped_commit():
+    """Task 8 joins incidents to deploys through changes: each named cause is one shipped commit."""
+    import pandas as pd
+
+    incidents = pd.read_csv(DATA / "incidents.csv")
+    changes = pd.read_csv(DATA / "changes.csv.gz")
+    named = incidents["root_cause_commit"].dropna()
+    assert len(named) >= 5 and named.isin(changes["commit_sha"]).all()
+    assert changes["commit_sha"].is_unique
+    assert incidents["root_cause_commit"].isna().sum() >= 2, "outages no change caused"
 
 
 @pytest.mark.parametrize(("minutes", "bucket"), [
@@ -57,3 +73,16 @@ def test_the_quarter_data_tells_the_intended_story(solution):
                                                            "2024-04-01", "2024-06-30")
                  for service, rows in deploys.groupby("service")}
     assert frequency == {"checkout-api": "daily", "image-resizer": "weekly"}
+
+
+def test_every_time_in_the_quarter_is_utc():
+    """Part 3 is about aggregation, not time zones: every time in its tables is written in UTC."""
+    import pandas as pd
+
+    columns = {"deploys.csv": ["deployed_at"], "changes.csv.gz": ["committed_at"],
+               "incidents.csv": ["opened_at", "resolved_at"]}
+    for name, names in columns.items():
+        table = pd.read_csv(DATA / name)
+        for column in names:
+            times = table[column].dropna()
+            assert len(times) and times.str.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ").all()

@@ -90,3 +90,22 @@ def test_generated_log_has_the_shape_the_exercise_promises(tmp_path):
     assert not per_minute.index.isin(quiet).any()
     checkout = pd.read_csv(tmp_path / "checkout_minutes.csv.gz")
     assert len(checkout) < 30 * 24 * 60, "the scrape gap should leave minutes missing"
+
+
+@pytest.mark.parametrize(("milliseconds", "text"), [
+    (142.3, "142.3ms"), (140.0, "140ms"), (1204.5, "1.2045s"), (5000.0, "5s"), (0.8, "800µs"),
+])
+def test_durations_are_written_as_go_prints_them(milliseconds, text):
+    assert generator.go_duration(milliseconds) == text
+    assert pd.Timedelta(text) / pd.Timedelta(milliseconds=1) == pytest.approx(milliseconds)
+
+
+def test_generated_durations_need_their_unit(tmp_path):
+    """Task 1 teaches reading a unit: the slow incidents are logged in seconds, the rest in ms."""
+    generator.write(tmp_path)
+    log = pd.read_csv(tmp_path / "requests.csv.gz")
+    assert "latency_ms" not in log.columns
+    units = log["duration"].str.extract(r"([^0-9.]+)$")[0].value_counts()
+    assert set(units.index) == {"ms", "s"} and units["s"] > 100
+    milliseconds = pd.to_timedelta(log["duration"]) / pd.Timedelta(milliseconds=1)
+    assert milliseconds.min() > 1 and milliseconds.max() > 5000

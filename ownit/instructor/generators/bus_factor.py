@@ -4,15 +4,17 @@ The learner measures who really knows which file, so the history has to look lik
 leaves behind: a few people own most areas, one "hero" touches everything, one developer left
 (their knowledge stays in the files), a new hire joins late, files get renamed (once twice in a
 row) or deleted, one path is re-created after its deletion, and three people commit under two
-email addresses that a ``mailmap.txt`` merges. Timestamps carry each committer's local UTC
-offset, as ``git log`` prints them, so cleaning them to UTC is part of the exercise.
+email addresses that a ``mailmap.txt`` merges. The log was exported with ``git log --all``, so the
+hotfixes cherry-picked onto the release branch appear twice, under a second commit hash with the
+same author, author date and files: counting them once is part of the exercise. Timestamps are
+UTC (the export ran on a CI machine), so time zones are not.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -151,8 +153,7 @@ class _Repo:
         email = dev.email
         if dev.alias and self.rng.random() < dev.alias_share:
             email = dev.alias
-        offset = timezone(timedelta(hours=dev.utc_offset_hours))
-        stamp = moment.astimezone(offset).isoformat()
+        stamp = moment.astimezone(UTC).isoformat()
         for kind, path, old_path in changes:
             self.rows.append({"commit": sha, "author_name": dev.name, "author_email": email,
                               "timestamp": stamp, "change": kind, "path": path,
@@ -241,6 +242,33 @@ def commit_log() -> pd.DataFrame:
     return log.iloc[order].reset_index(drop=True)
 
 
+# Hotfixes cherry-picked onto the release branch: this many commits of the main log, drawn from
+# the modifications of its last year with a generator of their own (the main log stays as it is).
+CHERRY_PICKS = 14
+
+
+def cherry_picks(log: pd.DataFrame) -> pd.DataFrame:
+    """Copies of some commits under new hashes, as ``git cherry-pick`` leaves them: same author,
+    author date and files. ``git log --all`` lists them after main's history."""
+    rng = np.random.default_rng(SEED + 1)
+    stamps = pd.to_datetime(log["timestamp"], utc=True)
+    late = log[(stamps >= pd.Timestamp(START) + pd.Timedelta(days=365))]
+    modifying = late.groupby("commit", sort=False)["change"].agg(lambda c: set(c) == {"modified"})
+    candidates = modifying.index[modifying].tolist()
+    picked = sorted(rng.choice(len(candidates), size=CHERRY_PICKS, replace=False))
+    copies = []
+    for number, index in enumerate(picked):
+        sha = hashlib.sha1(f"{SEED}-pick-{number}".encode()).hexdigest()[:10]
+        copies.append(log[log["commit"] == candidates[index]].assign(commit=sha))
+    return pd.concat(copies, ignore_index=True)
+
+
+def exported_log() -> pd.DataFrame:
+    """What ``git log --all --name-status`` gave: main's history, then the release branch's."""
+    log = commit_log()
+    return pd.concat([log, cherry_picks(log)], ignore_index=True)
+
+
 MAILMAP = """\
 # checkout-service .mailmap: one person, one identity.
 # Format (as git's): Proper Name <proper@email> <email in commits>
@@ -255,7 +283,7 @@ def write(folder: Path) -> list[Path]:
     """Write ``commits.csv.gz`` and ``mailmap.txt`` into ``folder``; same bytes every run."""
     folder.mkdir(parents=True, exist_ok=True)
     commits = folder / "commits.csv.gz"
-    commit_log().to_csv(commits, index=False, compression={"method": "gzip", "mtime": 0})
+    exported_log().to_csv(commits, index=False, compression={"method": "gzip", "mtime": 0})
     mailmap = folder / "mailmap.txt"
     mailmap.write_text(MAILMAP, encoding="utf-8")
     return [commits, mailmap]

@@ -12,6 +12,8 @@ Files written:
 - ``canary_config.json``: tolerance, confidence, and per metric its direction and criticality.
 - ``canary_metrics.csv.gz``: one value per minute for an hour, per metric, baseline and canary.
 - ``deploys.csv``, ``changes.csv.gz``, ``incidents.csv``: the quarter's events, times in UTC.
+  As in fourkeys, an incident names the commit that caused it (``root_cause_commit``), not the
+  deploy: which deploy failed takes a join through ``changes``.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def write(folder: Path) -> list[Path]:
     paths.append(_write_csv(canary, folder / "canary_metrics.csv.gz"))
     deploys = _deploys(rng)
     changes = _changes(rng, deploys)
-    incidents = _incidents(rng, deploys)
+    incidents = _incidents(rng, deploys, changes)
     paths.append(_write_csv(_as_text(deploys), folder / "deploys.csv"))
     paths.append(_write_csv(_as_text(changes), folder / "changes.csv.gz"))
     paths.append(_write_csv(_as_text(incidents), folder / "incidents.csv"))
@@ -140,8 +142,10 @@ def _changes(rng: np.random.Generator, deploys: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _incidents(rng: np.random.Generator, deploys: pd.DataFrame) -> pd.DataFrame:
-    """Most incidents trace back to a deploy; one deploy caused two; one is still open."""
+def _incidents(rng: np.random.Generator, deploys: pd.DataFrame,
+               changes: pd.DataFrame) -> pd.DataFrame:
+    """Most incidents trace back to a commit of a deploy; one deploy caused two, through two of its
+    commits when it shipped more than one; one incident is still open."""
     checkout = deploys[deploys["service"] == "checkout-api"].reset_index(drop=True)
     culprits = checkout.iloc[np.sort(rng.choice(len(checkout), size=7, replace=False))]
     rows = []
@@ -166,7 +170,25 @@ def _incidents(rng: np.random.Generator, deploys: pd.DataFrame) -> pd.DataFrame:
     last = len(incidents) - 1
     incidents.loc[last, "resolved_at"] = pd.NaT  # still being worked on
     incidents.insert(0, "incident_id", [f"INC-{i:03d}" for i in range(101, 101 + len(incidents))])
-    return incidents
+    return _blame_commits(incidents, changes)
+
+
+def _blame_commits(incidents: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
+    """Name each incident's root cause by a commit of the deploy that shipped it: the first one,
+    or the next one for a deploy's second incident (no random draw, so the rest of the data keeps
+    its values)."""
+    commits = changes.groupby("deploy_id", sort=False)["commit_sha"].agg(list)
+    seen: dict[str, int] = {}
+    blamed = []
+    for deploy_id in incidents["root_cause_deploy_id"]:
+        if not isinstance(deploy_id, str):
+            blamed.append(None)
+            continue
+        shipped = commits[deploy_id]
+        blamed.append(shipped[min(seen.get(deploy_id, 0), len(shipped) - 1)])
+        seen[deploy_id] = seen.get(deploy_id, 0) + 1
+    out = incidents.drop(columns="root_cause_deploy_id")
+    return out.assign(root_cause_commit=pd.Series(blamed, index=out.index, dtype="str"))
 
 
 def _as_text(table: pd.DataFrame) -> pd.DataFrame:

@@ -6,7 +6,9 @@ Two stories, because latency alerts and SLO burn-rate alerts answer different qu
 * ``requests.csv.gz``: one day (2024-03-14, UTC) of requests to the payments API, one row per
   request. It holds four labelled incidents (``incidents.csv``), harmless blips (garbage-collection
   pauses, a thin night-time tail), and a four-minute gap with no traffic at all, so a per-minute
-  table has to decide what an empty minute means.
+  table has to decide what an empty minute means. The API is written in Go and logs how long a
+  request took as Go prints a ``time.Duration`` (``142.3ms``, ``1.2045s``), so the learner parses
+  durations with units before taking any percentile.
 * ``checkout_minutes.csv.gz``: 30 days (March 2024) of per-minute request and error counts for the
   checkout service, with a fast burn, a slow burn, a very slow leak and a short blip that should
   not page, plus a 15-minute scrape gap where rows are simply missing.
@@ -51,6 +53,18 @@ BURNS = [
     ("2024-03-25 10:00", "2024-03-25 10:02", 0.10),   # three-minute blip: should not page
 ]
 SCRAPE_GAP = ("2024-03-16 11:00", "2024-03-16 11:14")
+
+
+def go_duration(milliseconds: float) -> str:
+    """A duration as Go's ``time.Duration.String()`` writes it: ``873µs``, ``142.3ms``, ``5s``.
+
+    Values are whole tenths of a millisecond, so four decimals of a second lose nothing.
+    """
+    if milliseconds >= 1000:
+        return f"{milliseconds / 1000:.4f}".rstrip("0").rstrip(".") + "s"
+    if milliseconds >= 1:
+        return f"{milliseconds:.1f}".rstrip("0").rstrip(".") + "ms"
+    return f"{milliseconds * 1000:.0f}µs"
 
 
 def _minute_of_day(hhmm: str) -> int:
@@ -108,7 +122,7 @@ def request_log(rng: np.random.Generator) -> pd.DataFrame:
         "timestamp": stamps.strftime("%Y-%m-%dT%H:%M:%S.%fZ").str.slice(0, 23) + "Z",
         "endpoint": np.asarray(ENDPOINTS)[endpoint],
         "status": status,
-        "latency_ms": np.round(latency, 1),
+        "duration": [go_duration(ms) for ms in np.round(latency, 1)],
     })
     # Logs arrive from several hosts: ordered by host, not by time.
     host = rng.integers(0, 4, n)
@@ -161,7 +175,8 @@ def write(folder: Path) -> list[Path]:
     checkout_minutes(rng).to_csv(paths["checkout"], index=False, compression=GZIP)
     about = {
         "requests.csv.gz": "payments API, one row per request on 2024-03-14 (UTC): timestamp, "
-                           "endpoint, status, latency_ms; rows ordered by host, not by time",
+                           "endpoint, status, duration (as Go prints a time.Duration: 142.3ms, "
+                           "1.2045s); rows ordered by host, not by time",
         "incidents.csv": "labelled latency incidents on that day: first and last affected "
                          "minute, inclusive",
         "checkout_minutes.csv.gz": "checkout service, 1-30 March 2024 (UTC): requests and 5xx "
