@@ -8,7 +8,7 @@ import re
 import nbformat
 import pytest
 
-from autograder.release import assignment_ids
+from autograder.assignment import assignment_ids
 from conftest import ROOT
 
 PRESENT = assignment_ids(ROOT)

@@ -73,7 +73,7 @@ def test_pairing_plan_raises_the_truck_factor_of_the_exercise_data(sol):
 
 def test_the_exported_log_repeats_the_cherry_picks_and_nothing_else(sol):
     """Task 1's copies are the generator's cherry-picks: dropping them gives main's history."""
-    from ownit.generators import bus_factor as generator
+    from ownit.instructor.generators import bus_factor as generator
 
     raw = pd.read_csv(DATA / "commits.csv.gz")
     main = generator.commit_log()
