@@ -301,8 +301,15 @@ CASES = ["honest-full", "fork-bomb", "memory-hog", "disk-and-tmp-hog", "reads-so
          "network-loopback"]
 
 
-def test_ownit_grade_as_an_ordinary_user_gives_every_submission_one_row(grader_user):
-    course = toy_course.build(grader_user.home / "course")
+@pytest.fixture(scope="module")
+def course(grader_user):
+    """The toy course, owned by the test user (its instructor here)."""
+    root = toy_course.build(grader_user.home / "course")
+    grader_user.give(root)
+    return root
+
+
+def test_ownit_grade_as_an_ordinary_user_gives_every_submission_one_row(grader_user, course):
     release = nbformat.read(course / "exercises" / "toy" / "toy.ipynb", 4)
     subs = grader_user.home / "submitted"
     listener = hostile_cohort.Listener()
@@ -315,7 +322,6 @@ def test_ownit_grade_as_an_ordinary_user_gives_every_submission_one_row(grader_u
             nb = hostile_cohort.CASES[case][0](nbformat.from_dict(release))
         (subs / case / "toy").mkdir(parents=True)
         nbformat.write(nb, subs / case / "toy" / "toy.ipynb")
-    grader_user.give(course)
     grader_user.give(subs)
     out = grader_user.home / "out"
     started = time.monotonic()
@@ -333,3 +339,19 @@ def test_ownit_grade_as_an_ordinary_user_gives_every_submission_one_row(grader_u
     assert next(r for r in rows if r["student_id"] == "honest-full")["score"] == "5"
     assert listener.connections == 0
     assert seconds < 90
+
+
+def test_ownit_check_sandbox_as_an_ordinary_user(grader_user, course):
+    release = nbformat.read(course / "exercises" / "toy" / "toy.ipynb", 4)
+    learner = grader_user.folder("learner") / "toy"
+    learner.mkdir()
+    nbformat.write(hostile_cohort.answers(release, shout=hostile_cohort.RIGHT_SHOUT,
+                                          count=hostile_cohort.RIGHT_COUNT),
+                   learner / "toy.ipynb")
+    grader_user.give(learner)
+    ran = grader_user.run(PYTHON.parent / "ownit", "check", "--sandbox", "--json",
+                          learner / "toy.ipynb", env={"OWNIT_ROOT": str(course)})
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    report = json.loads(ran.stdout)
+    auto = [part for part in report["parts"] if not part["manual"]]
+    assert auto and all(part["passed"] for part in auto), report
