@@ -104,3 +104,29 @@ def test_without_user_namespaces_the_message_says_what_to_enable(monkeypatch):
                    "setting up uid map: Permission denied", "docs/grading-in-a-container.md",
                    "--no-sandbox"):
         assert needed in message
+
+
+@pytest.mark.parametrize("prints, works", [("67108864\n16\n", True), ("max\nmax\n", False)])
+def test_a_systemd_user_scope_is_used_only_where_its_limits_apply(tmp_path, monkeypatch,
+                                                                   prints, works):
+    """No systemd here: a stand-in ``systemd-run`` prints what the probe's shell would read
+    from its own group (the limits asked for, or "max" where a user manager ignores them)."""
+    from autograder.sandbox import cgroups
+
+    fake = tmp_path / "systemd-run"
+    fake.write_text(f"#!/bin/sh\nprintf '{prints}'\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    monkeypatch.setattr(cgroups.os, "geteuid", lambda: 1000)
+    cgroups.user_scope_works.cache_clear()
+    try:
+        group = cgroups.user_scope(memory_bytes=2**30, processes=128, name="ownit-box-x")
+    finally:
+        cgroups.user_scope_works.cache_clear()
+    if not works:
+        assert group is None
+        return
+    command = group.wrap(["bwrap", "--", "true"])
+    assert command[:5] == ["systemd-run", "--user", "--scope", "--quiet", "--unit=ownit-box-x"]
+    assert {"MemoryMax=1073741824", "MemorySwapMax=0", "TasksMax=128"} <= set(command)
+    assert command[-3:] == ["bwrap", "--", "true"]
