@@ -130,3 +130,22 @@ def test_a_systemd_user_scope_is_used_only_where_its_limits_apply(tmp_path, monk
     assert command[:5] == ["systemd-run", "--user", "--scope", "--quiet", "--unit=ownit-box-x"]
     assert {"MemoryMax=1073741824", "MemorySwapMax=0", "TasksMax=128"} <= set(command)
     assert command[-3:] == ["bwrap", "--", "true"]
+
+
+def test_uid_leases_of_two_processes_never_overlap(tmp_path):
+    """Uniqueness rests on the locks alone, not on process ids (issue 12: it once needed worker
+    pids to differ mod 16): a small pool, two processes, 30 leases each, all different."""
+    from autograder.sandbox import UidLease
+
+    held = [UidLease(tmp_path, first=70000, count=64) for _ in range(30)]
+    other = subprocess.run(
+        [sys.executable, "-c", "import sys\nfrom pathlib import Path\n"
+         "from autograder.sandbox import UidLease\n"
+         "leases = [UidLease(Path(sys.argv[1]), first=70000, count=64) for _ in range(30)]\n"
+         "print(' '.join(str(lease.uid) for lease in leases))", str(tmp_path)],
+        capture_output=True, text=True, check=True, timeout=60)
+    theirs = {int(uid) for uid in other.stdout.split()}
+    ours = {lease.uid for lease in held}
+    assert len(ours) == len(theirs) == 30 and not ours & theirs
+    for lease in held:
+        lease.release()
