@@ -27,6 +27,8 @@ import nbformat
 import pytest
 import toy_course
 
+from autograder.sandbox import bubblewrap
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = Path(sys.executable)  # the venv's python: the test user runs the same environment
 PROCESSES = 48  # each probe kernel's process limit (threads count too)
@@ -163,6 +165,8 @@ try:
 except PermissionError:
     print("root-only file unreadable")
 print("solutions", "visible" if os.path.exists({solutions!r}) else "hidden")
+nested = subprocess.run(["unshare", "--user", "true"], capture_output=True)
+print("nested user namespace", "refused" if nested.returncode else "made")
 print("honest sum", sum(range(10**6)))
 """
 
@@ -235,8 +239,11 @@ def test_an_honest_kernel_runs_beside_a_fork_bomb_and_a_memory_hog(grader_user):
     # ... and the honest kernel, of the same real user, still started every process it asked
     # for, with no network, no root-only file and no view of the course's solutions.
     honest = report["honest"].splitlines()
+    # bubblewrap 0.8 and later forbid the kernel user namespaces of its own (--disable-userns)
+    nested = "refused" if bubblewrap.can_disable_userns(shutil.which("bwrap")) else "made"
     assert honest == ["honest started 20 processes", "no network", "root-only file unreadable",
-                      "solutions hidden", f"honest sum {sum(range(10**6))}"], report
+                      "solutions hidden", f"nested user namespace {nested}",
+                      f"honest sum {sum(range(10**6))}"], report
     assert report["solutions_on_host"], "the test user sees solutions/ outside the sandbox"
     assert listener.connections == 0
     assert seconds < 60
