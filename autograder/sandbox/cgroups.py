@@ -7,15 +7,22 @@ group runs out. Both cgroup layouts are handled: v1 (a ``memory`` and a ``pids``
 these CI machines, which have no systemd) and v2 (one unified hierarchy). The groups are made
 under the grader's own group, so an enclosing container's limits still apply.
 
-Making groups needs write access to the hierarchy (root, or a delegated subtree). Without it the
-sandbox still runs, bounded per process only; ``docs/trust-boundary.md`` says what that means.
+Making groups needs write access to the hierarchy (root, or a delegated subtree). An ordinary
+user on a machine with systemd gets one through the user manager instead: ``systemd-run --user
+--scope`` with ``MemoryMax`` and ``TasksMax`` (:func:`user_scope`), used only where a probe shows
+the limits really apply (a user manager without the memory controller delegated ignores them).
+Without either the sandbox still runs, bounded per process only; ``docs/trust-boundary.md`` says
+what that means.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shlex
+import shutil
 import signal
+import subprocess
 import time
 import uuid
 from dataclasses import dataclass
@@ -69,10 +76,16 @@ class KernelGroup:
     """The groups one kernel runs in; ``paths`` receive its processes."""
 
     paths: list[Path]
-    kind: str  # "v1" or "v2"
+    kind: str  # "v1", "v2" or "systemd" (a scope of the user's systemd manager)
+    unit: str | None = None  # the scope's name, for "systemd"
+    memory_bytes: int = 0
+    processes: int = 0
 
     def wrap(self, command: list[str]) -> list[str]:
         """``command`` started inside the groups (a shell moves itself in, then execs)."""
+        if self.kind == "systemd":
+            return ["systemd-run", "--user", "--scope", "--quiet", f"--unit={self.unit}",
+                    *_scope_properties(self.memory_bytes, self.processes), "--", *command]
         moves = " && ".join(f"echo $$ > {shlex.quote(str(p / 'cgroup.procs'))}"
                             for p in self.paths)
         return ["/bin/sh", "-c", f"{moves} && exec \"$@\"", "ownit-sandbox", *command]
@@ -88,6 +101,12 @@ class KernelGroup:
 
     def remove(self) -> None:
         """Kill what is left in the groups and remove them."""
+        if self.kind == "systemd":
+            # A scope goes away by itself when its last process ends; this ends them.
+            for verb in (["kill", "--signal=SIGKILL"], ["stop"]):
+                subprocess.run(["systemctl", "--user", "--quiet", *verb, f"{self.unit}.scope"],
+                               capture_output=True, timeout=30, check=False)
+            return
         for path in self.paths:
             for _ in range(50):
                 try:
@@ -129,8 +148,46 @@ def available() -> str | None:
     return probe.kind
 
 
+def _scope_properties(memory_bytes: int, processes: int) -> list[str]:
+    return ["-p", f"MemoryMax={memory_bytes}", "-p", "MemorySwapMax=0",
+            "-p", f"TasksMax={processes}"]
+
+
+# Run inside the probe's scope: print the limits of the group the shell itself is in.
+_SHOW_OWN_LIMITS = ('g=$(sed -n "s/^0:://p" /proc/self/cgroup); '
+                    'cat "/sys/fs/cgroup$g/memory.max" "/sys/fs/cgroup$g/pids.max"')
+
+
+@functools.cache
+def user_scope_works() -> bool:
+    """Whether ``systemd-run --user --scope`` gives this (non-root) process a group whose memory
+    and process limits really apply."""
+    if os.geteuid() == 0 or shutil.which("systemd-run") is None:
+        return False
+    memory, processes = 64 * 2**20, 16
+    try:
+        out = subprocess.run(["systemd-run", "--user", "--scope", "--quiet",
+                              *_scope_properties(memory, processes), "--",
+                              "/bin/sh", "-c", _SHOW_OWN_LIMITS],
+                             capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return out.returncode == 0 and out.stdout.split() == [str(memory), str(processes)]
+
+
+def user_scope(*, memory_bytes: int, processes: int, name: str) -> KernelGroup | None:
+    """A scope of the user's systemd manager for one kernel, or None where there is none that
+    applies its limits."""
+    if not user_scope_works():
+        return None
+    return KernelGroup([], "systemd", unit=name, memory_bytes=memory_bytes,
+                       processes=processes)
+
+
 def named(name: str) -> KernelGroup:
     """The groups called ``name`` (existing or not), e.g. to remove what a crash left."""
+    if os.geteuid() != 0 and user_scope_works():
+        return KernelGroup([], "systemd", unit=name)
     v2 = _v2_base()
     if v2 is not None:
         return KernelGroup([v2 / name], "v2")

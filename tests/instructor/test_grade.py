@@ -155,12 +155,12 @@ def test_bad_arguments_exit_2(cohort, tmp_path, args, message):
 
 
 def test_refuses_to_grade_unsafely_without_the_sandbox(cohort, tmp_path, monkeypatch, capsys):
-    from autograder import sandbox
+    from autograder.sandbox import bubblewrap
     from ownit.cli import main
 
     course, subs, _, _ = cohort
     monkeypatch.setenv("OWNIT_ROOT", str(course))
-    monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
+    monkeypatch.setattr(bubblewrap, "bwrap_path", lambda: None)
     assert main(["grade", str(subs), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "apt-get install bubblewrap" in err and "--no-sandbox" in err

@@ -1,0 +1,151 @@
+"""The kernel manager whose kernels run in the sandbox (see the package's docstring)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Bool, Float, Integer, List, Unicode
+
+from autograder.sandbox import cgroups
+from autograder.sandbox.availability import mode
+from autograder.sandbox.bubblewrap import sandbox_command
+from autograder.sandbox.startup import StartWatch
+from autograder.sandbox.uids import FIRST_UID, UID_COUNT, UidLease
+from autograder.settings import KERNEL_STARTUP_SECONDS, Limits
+
+# Every default below is read from here: ``Limits`` is the one definition.
+_DEFAULTS = Limits()
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernels run in the sandbox: as root under a leased uid, as an
+    ordinary user in a user namespace of their own."""
+
+    memory_bytes = Integer(_DEFAULTS.memory_bytes,
+                           help="Memory of the whole sandbox (with a control group: every "
+                                "process and its tmpfs; else each process's address space)."
+                           ).tag(config=True)
+    cpu_seconds = Integer(_DEFAULTS.cpu_seconds, help="CPU time limit of each kernel process."
+                          ).tag(config=True)
+    file_bytes = Integer(_DEFAULTS.file_bytes, help="Largest file the kernel may write."
+                         ).tag(config=True)
+    open_files = Integer(_DEFAULTS.open_files, help="Open file descriptors.").tag(config=True)
+    processes = Integer(_DEFAULTS.processes, help="Processes and threads of the sandbox."
+                        ).tag(config=True)
+    work_bytes = Integer(_DEFAULTS.work_bytes, help="Size of the kernel's working folder."
+                         ).tag(config=True)
+    tmp_bytes = Integer(_DEFAULTS.tmp_bytes, help="Size of the kernel's /tmp.").tag(config=True)
+    uid_first = Integer(FIRST_UID, help="First uid of the pool leased to kernels (root only)."
+                        ).tag(config=True)
+    uid_count = Integer(UID_COUNT, help="Number of uids in the pool (root only).").tag(config=True)
+    start_seconds = Float(float(KERNEL_STARTUP_SECONDS),
+                          help="How long the sandbox may take to come up.").tag(config=True)
+    box_tag = Unicode("", help="Tag in the name of the sandbox's folder (sockets, data seed), "
+                               "so its owner can remove what a crash left behind.").tag(config=True)
+    copy_ignore = List(Unicode(), ["*.ipynb", ".ipynb_checkpoints"],
+                       help="Files of the working folder the kernel does not get a copy of: the "
+                            "notebook being graded holds the hidden tests.").tag(config=True)
+    use_cgroups = Bool(True, help="Put each sandbox in its own control group where possible."
+                       ).tag(config=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # In the system's temporary folder, whose path is short: a socket's path has a limit of
+        # about 100 bytes, which a scratch folder deep in OUT would exceed.
+        prefix = f"ownit-box-{self.box_tag}-" if self.box_tag else "ownit-box-"
+        self._box = Path(tempfile.mkdtemp(prefix=prefix))
+        os.chmod(self._box, 0o711)
+        self._conn = self._box / "conn"
+        self._conn.mkdir()
+        self._lease: UidLease | None = None
+        self._group: cgroups.KernelGroup | None = None
+        self.transport = "ipc"
+        self.ip = str(self._conn / "kernel")
+        self.connection_file = str(self._conn / "kernel.json")
+
+    def _limits(self) -> Limits:
+        return Limits(memory_bytes=self.memory_bytes, cpu_seconds=self.cpu_seconds,
+                      file_bytes=self.file_bytes, open_files=self.open_files,
+                      processes=self.processes, work_bytes=self.work_bytes,
+                      tmp_bytes=self.tmp_bytes)
+
+    def _seed(self, real_cwd: Path) -> Path:
+        """A read-only copy of the working folder's data files (no notebook)."""
+        seed = self._box / "seed"
+        shutil.copytree(real_cwd, seed, ignore=shutil.ignore_patterns(*self.copy_ignore),
+                        symlinks=False, dirs_exist_ok=True)
+        os.chmod(seed, 0o755)
+        for path in seed.rglob("*"):
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        return seed
+
+    def _make_group(self) -> cgroups.KernelGroup | None:
+        if not self.use_cgroups:
+            return None
+        group = cgroups.create(memory_bytes=self.memory_bytes, processes=self.processes,
+                               name=self._box.name)
+        if group is None and mode() == "user":
+            group = cgroups.user_scope(memory_bytes=self.memory_bytes,
+                                       processes=self.processes, name=self._box.name)
+        return group
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        seed = self._seed(Path(kw.pop("cwd", None) or os.getcwd()))
+        uid = None
+        if mode() == "root":
+            self._lease = UidLease(first=self.uid_first, count=self.uid_count)
+            uid = self._lease.uid
+            for path in [self._conn, *self._conn.iterdir()]:
+                os.lchown(path, uid, uid)
+        self.kernel_spec.interrupt_mode = "message"
+        cmd = sandbox_command(kernel_cmd, seed=seed, conn_dir=self._conn, uid=uid,
+                              limits=self._limits())
+        self._group = self._make_group()
+        if self._group is not None:
+            cmd = self._group.wrap(cmd)
+        env = {k: v for k, v in (kw.pop("env", None) or os.environ).items()
+               if k in ("PATH", "LANG", "SYSTEMROOT", "XDG_RUNTIME_DIR",
+                        "DBUS_SESSION_BUS_ADDRESS")}  # the last two: systemd-run --user
+        watch = StartWatch()
+        kw.update(watch.popen_kwargs())
+        try:
+            await super()._async_launch_kernel(cmd, cwd=str(self._box), env=env, **kw)
+        except BaseException:
+            watch.close()
+            raise
+        watch.launched()
+        try:
+            await asyncio.to_thread(watch.wait, self.start_seconds)
+        except BaseException:
+            await self._async_kill_kernel()
+            self.release_sandbox()
+            raise
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        # jupyter_client's shutdown_kernel calls this through self (an override of
+        # _async_shutdown_kernel would never run: see STACK-NOTES in docs/trust-boundary.md).
+        try:
+            await super()._async_cleanup_resources(restart=restart)
+        finally:
+            if not restart:
+                self.release_sandbox()
+
+    async def cleanup_resources(self, restart: bool = False) -> None:
+        # nbclient calls this directly when the kernel is already dead; AsyncKernelManager binds
+        # it to the base class's coroutine, which would skip the override above.
+        await self._async_cleanup_resources(restart=restart)
+
+    def release_sandbox(self) -> None:
+        """Kill what is left of the sandbox, give its uid back and delete its folder."""
+        if self._group is not None:
+            self._group.remove()
+            self._group = None
+        if self._lease is not None:
+            self._lease.release()
+            self._lease = None
+        shutil.rmtree(self._box, ignore_errors=True)
