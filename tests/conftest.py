@@ -51,7 +51,8 @@ def solution_namespace(assignment_id: str) -> dict:
 SLOW_FOLDERS = {"browser", "conformance"}
 SLOW_FILES = {
     "autograder/test_adversarial.py", "autograder/test_nbgrader_guard.py",
-    "autograder/test_sandbox.py", "course/test_exercises.py", "course/test_notebooks.py",
+    "autograder/test_sandbox.py", "autograder/test_sandbox_unprivileged.py",
+    "course/test_exercises.py", "course/test_notebooks.py",
     "instructor/test_grade.py", "instructor/test_grade_crash.py", "instructor/test_lms.py",
     "instructor/test_midterm_change.py", "instructor/test_privacy.py", "learner/test_check.py",
     "test_cli.py",
