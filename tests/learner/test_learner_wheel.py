@@ -153,7 +153,8 @@ def test_without_solutions_the_hidden_parts_give_no_points(blank_check):
     assert report["score"] == 0
 
 
-def test_a_failing_visible_test_says_its_hint(learner, tmp_path):
+def test_a_failing_visible_test_says_its_hint_in_the_check_cell(learner, tmp_path):
+    """The check cell runs ``ownit check --json`` in a subprocess: its report is that JSON."""
     learner(["-c", "pass"], tmp_path)  # copies exercises/
     path = tmp_path / NOTEBOOK
     nb = nbformat.read(path, as_version=4)
@@ -161,22 +162,34 @@ def test_a_failing_visible_test_says_its_hint(learner, tmp_path):
                 if c.metadata.get("nbgrader", {}).get("grade_id") == "dora_bucket")
     cell.source = 'def dora_bucket(minutes):\n    return "one day"\n'
     nbformat.write(nb, path)
-    result = learner(["-m", "ownit", "check", "--json", NOTEBOOK], tmp_path)
-    assert result.returncode == 1, result.stderr
-    parts = {p["id"]: p for p in json.loads(result.stdout)["parts"]}
+    # What the notebook's last cell runs, in the kernel's folder (the notebook's own).
+    result = learner(["-c", "import json\nfrom pathlib import Path\n"
+                            "from ownit.check import check_my_work\n"
+                            "r = check_my_work('deploy_safely', "
+                            "notebook=str(Path('deploy_safely.ipynb').resolve()))\n"
+                            "print('REPORT', json.dumps(r))"], tmp_path, cwd=path.parent)
+    assert result.returncode == 0 and "REPORT" in result.stdout, result.stdout + result.stderr
+    report = json.loads(result.stdout.split("REPORT", 1)[1])
+    parts = {p["id"]: p for p in report["parts"]}
     assert not parts["test_dora_bucket"]["passed"]
     assert "strict 'less than'" in parts["test_dora_bucket"]["hint"]
     assert "NotImplementedError" in parts["test_canary_score"]["hint"]
+    assert report["score"] < report["max_score"]
 
 
-def test_the_check_cell_works_in_the_learner_copy(learner, tmp_path):
-    learner(["-c", "pass"], tmp_path)
-    folder = tmp_path / "exercises" / "deploy_safely"
-    # What the notebook's last cell runs, in the kernel's folder (the notebook's own).
-    result = learner(["-c", "from pathlib import Path\nfrom ownit.check import check_my_work\n"
-                            "r = check_my_work('deploy_safely', "
-                            "notebook=str(Path('deploy_safely.ipynb').resolve()))\n"
-                            "print('SCORE', r['score'], r['max_score'])"], tmp_path, cwd=folder)
-    assert result.returncode == 0, result.stdout + result.stderr
-    score, maximum = (float(x) for x in result.stdout.split("SCORE")[1].split())
-    assert score < maximum
+def test_notebook_04_runs_from_the_wheel(learner, tmp_path):
+    """It reads its precomputed tables, the quizzes come from the packaged banks (no
+    course/quizzes/ here), and the cell of the instructor's tool says what it needs."""
+    name = "04_bus_factor"
+    course = tmp_path / "course"
+    course.mkdir()
+    shutil.copy(ROOT / "course" / f"{name}.ipynb", course)
+    result = learner(["-c", "import sys, nbformat\nfrom nbclient import NotebookClient\n"
+                            f"nb = nbformat.read('{name}.ipynb', as_version=4)\n"
+                            "NotebookClient(nb, timeout=120, kernel_name='python3').execute()\n"
+                            "out = [o.get('text', '') for c in nb.cells if c.cell_type == 'code'"
+                            " for o in c.outputs]\n"
+                            "print(any('needs the full course install' in t for t in out))"],
+                     tmp_path, cwd=course)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split()[-1] == "True"
