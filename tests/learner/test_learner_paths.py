@@ -70,3 +70,26 @@ def test_instructor_commands_name_the_full_install_when_it_is_missing(monkeypatc
     assert cli.main(["release", "--check"]) == 2
     err = capsys.readouterr().err
     assert "learner package" in err and "full course install" in err
+
+
+def _imports_without_posix_only_modules(*modules: str) -> subprocess.CompletedProcess:
+    """Import ``modules`` as on Windows, where fcntl, resource, pwd and grp do not exist."""
+    code = ("import sys\nfor name in ('fcntl', 'resource', 'pwd', 'grp'):\n"
+            "    sys.modules[name] = None\n" + "".join(f"import {m}\n" for m in modules))
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def test_what_the_notebooks_import_needs_no_posix_only_module():
+    result = _imports_without_posix_only_modules(
+        "ownit.check", "ownit.cli", "autograder.expect", "ownit.learner.quiz",
+        "ownit.learner.progress", "ownit.learner.start", "ownit.learner.lessons.bus_factor")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="left to the sandbox's owner: autograder/sandbox imports "
+                   "fcntl at the top (it locks with it), and autograder.submission imports the "
+                   "sandbox, so `ownit check` cannot start on Windows")
+def test_ownit_check_needs_no_posix_only_module():
+    result = _imports_without_posix_only_modules("ownit.learner.check")
+    assert result.returncode == 0, result.stderr
