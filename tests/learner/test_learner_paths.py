@@ -93,3 +93,12 @@ def test_what_the_notebooks_import_needs_no_posix_only_module():
 def test_ownit_check_needs_no_posix_only_module():
     result = _imports_without_posix_only_modules("ownit.learner.check")
     assert result.returncode == 0, result.stderr
+
+
+def test_start_opens_the_exercises_of_a_copy_without_course(tmp_path):
+    from ownit.learner.start import lab_command
+
+    (tmp_path / "exercises").mkdir()
+    assert "--LabApp.default_url=/lab/tree/exercises" in lab_command(tmp_path, port=1)
+    assert "--LabApp.default_url=/lab/tree/course/00_start_here.ipynb" in lab_command(ROOT,
+                                                                                      port=1)
