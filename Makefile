@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8888
 
-.PHONY: start test test-fast lint release clean
+.PHONY: start test test-fast lint release learner-wheel clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,5 +33,10 @@ lint: $(STAMP)
 release: $(STAMP)
 	$(BIN)/ownit release
 
+# The learner package (ownit-learner) for students who get exercises/ only: dist/*.whl.
+# What it holds and why: docs/learner-package.md.
+learner-wheel: $(STAMP)
+	$(BIN)/python -m ownit.instructor.learner_wheel --out dist
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info dist

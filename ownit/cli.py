@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 from pathlib import Path
 
 from ownit import __version__
-from ownit.paths import CourseNotFound, course_root
+from ownit.paths import CourseNotFound, course_root, full_course_root
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+# The commands of the instructor side (``ownit.instructor``), which the learner package
+# ``ownit-learner`` leaves out (docs/learner-package.md). Its ``ownit`` says so instead.
+INSTRUCTOR_COMMANDS = ("release", "grade", "workshop", "bus-factor", "postmortem-lint")
+
+
+def instructor_side_installed() -> bool:
+    return importlib.util.find_spec("ownit.instructor") is not None
+
+
+def _needs_full_install(command: str) -> str:
+    return (f"ownit {command}: this is the learner package (ownit-learner), which has only the "
+            f"learner commands (ownit start, ownit check). `ownit {command}` needs the full "
+            "course install: clone the Own It repository and run `make start`, or "
+            "`python -m pip install -e .` in the clone (see README.md).")
 
 
 def _cmd_start(args: argparse.Namespace) -> int:
@@ -30,7 +46,7 @@ def _cmd_workshop(args: argparse.Namespace) -> int:
     from ownit.learner.start import PortInUse
 
     try:
-        start(course_root(), port=args.port, browser=not args.no_browser)
+        start(full_course_root(), port=args.port, browser=not args.no_browser)
     except PortInUse as exc:
         print(f"ownit workshop: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -41,7 +57,7 @@ def _cmd_release(args: argparse.Namespace) -> int:
     from autograder.assignment import PreparationFailed
     from ownit.instructor.release import release
 
-    root = course_root()
+    root = full_course_root()
     try:
         report = release(root, check=args.check)
     except PreparationFailed as exc:
@@ -78,7 +94,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     try:
         if args.sandbox:
             ensure_available()
-        result, hidden = check_notebook(course_root(), args.notebook, sandbox=args.sandbox)
+        result, hidden = check_notebook(_root_of(args.notebook), args.notebook,
+                                        sandbox=args.sandbox)
     except (BadInput, SandboxUnavailable) as exc:
         print(f"ownit check: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -93,6 +110,17 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(format_table(report, hidden))
     every_part_passes = all(p["passed"] for p in report["parts"] if not p["manual"])
     return EXIT_OK if every_part_passes else EXIT_FAILED
+
+
+def _root_of(notebook: Path) -> Path:
+    """The course the notebook is checked against: found from the current folder, else from
+    the notebook's own folder (a learner's copy elsewhere on the disk)."""
+    try:
+        return course_root()
+    except CourseNotFound:
+        if not notebook.is_file():
+            raise
+        return course_root(notebook.resolve().parent)
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
@@ -121,7 +149,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
             from ownit.instructor.grade.cluster import DaskCluster
 
             executor = DaskCluster(args.scheduler)
-        run = grade(course_root(), args.submitted, args.out, workers=args.workers,
+        run = grade(full_course_root(), args.submitted, args.out, workers=args.workers,
                     assignment=args.assignment, force=args.force, sandbox=not args.no_sandbox,
                     roster=args.roster, pseudonymise=args.pseudonymise, executor=executor)
     except UnknownAssignment as exc:
@@ -253,6 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in INSTRUCTOR_COMMANDS and not instructor_side_installed():
+        print(_needs_full_install(args.command), file=sys.stderr)
+        return EXIT_USAGE
     try:
         return args.run(args)
     except CourseNotFound as exc:

@@ -23,6 +23,13 @@ class PortInUse(RuntimeError):
     pass
 
 
+def first_page(root: Path) -> str:
+    """The start notebook; in a learner's copy without ``course/``, the exercises folder."""
+    if (root / START_NOTEBOOK).is_file() or not (root / "exercises").is_dir():
+        return START_NOTEBOOK
+    return "exercises"
+
+
 def port_is_free(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -44,7 +51,7 @@ def lab_command(
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
         f"--ServerApp.root_dir={root}",
-        f"--LabApp.default_url=/lab/tree/{START_NOTEBOOK}",
+        f"--LabApp.default_url=/lab/tree/{first_page(root)}",
         f"--ServerApp.open_browser={browser}",
     ]
     if token is not None:

@@ -1,11 +1,13 @@
-"""The bus-factor examples: the degree-of-authorship model must reproduce the check numbers of
-Avelino et al. (REFERENCES.md), and the generated history must be the same on every run."""
+"""The bus-factor examples: the degree-of-authorship model (instructor side) must reproduce the
+check numbers of Avelino et al. (REFERENCES.md), and the generated history (learner side) must be
+the same on every run."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
+from ownit.instructor.lessons import bus_factor_model as model
 from ownit.learner.lessons import bus_factor as bf
 
 
@@ -15,7 +17,7 @@ from ownit.learner.lessons import bus_factor as bf
     (0, 1, 6, 2.8324),  # one change facing six by others: below the author threshold
 ])
 def test_doa_reproduces_the_published_checks(fa, dl, ac, expected):
-    assert bf.doa(fa, dl, ac) == pytest.approx(expected, abs=5e-5)
+    assert model.doa(fa, dl, ac) == pytest.approx(expected, abs=5e-5)
 
 
 def toy_row(table, file, author):
@@ -23,7 +25,7 @@ def toy_row(table, file, author):
 
 
 def test_toy_authorship_counts_and_thresholds():
-    table = bf.authorship(bf.toy_history())
+    table = model.authorship(bf.toy_history())
     ana, ben = toy_row(table, "tax.py", "Ana"), toy_row(table, "tax.py", "Ben")
     assert (ana["fa"], ana["dl"], ana["ac"]) == (1, 2, 5)
     assert (ben["fa"], ben["dl"], ben["ac"]) == (0, 5, 2)
@@ -35,11 +37,11 @@ def test_toy_authorship_counts_and_thresholds():
 
 
 def test_toy_truck_factor_step_by_step():
-    authors = bf.file_authors(bf.authorship(bf.toy_history()))
-    steps = bf.truck_factor_steps(authors)
+    authors = model.file_authors(model.authorship(bf.toy_history()))
+    steps = model.truck_factor_steps(authors)
     assert steps["removed"].tolist() == ["Ana", "Ben"]
     assert steps["orphaned_files"].tolist() == [0, 3]
-    assert bf.truck_factor(authors) == 2
+    assert model.truck_factor(authors) == 2
 
 
 @pytest.mark.parametrize(("authors", "expected"), [
@@ -49,7 +51,7 @@ def test_toy_truck_factor_step_by_step():
     ({}, 0),
 ])
 def test_truck_factor_edge_cases(authors, expected):
-    assert bf.truck_factor(authors) == expected
+    assert model.truck_factor(authors) == expected
 
 
 def test_history_is_deterministic_and_realistic():
@@ -68,13 +70,13 @@ def test_history_is_deterministic_and_realistic():
 
 
 def test_service_has_silos_and_a_truck_factor_of_three():
-    table = bf.authorship(bf.commit_history())
-    authors = bf.file_authors(table)
+    table = model.authorship(bf.commit_history())
+    authors = model.file_authors(table)
     billing = {f: a for f, a in authors.items() if f.startswith("billing/")}
     assert all(a == {"Dalia"} for a in billing.values())
-    steps = bf.truck_factor_steps(authors)
+    steps = model.truck_factor_steps(authors)
     assert steps["removed"].tolist() == ["Amara", "Dalia", "Gopal"]
-    assert bf.truck_factor(authors) == 3
+    assert model.truck_factor(authors) == 3
     grid = bf.knowledge_map(table)
     assert grid.shape == (8, len(authors))
     assert grid.to_numpy().max() == pytest.approx(1.0)
@@ -82,8 +84,7 @@ def test_service_has_silos_and_a_truck_factor_of_three():
 
 @pytest.fixture(scope="module")
 def plan_commits():
-    rota = bf.sharing_rota()
-    return rota.rename(columns={"driver": "author"}).assign(commit="pairing", action="modify")
+    return bf.pairing_commits()
 
 
 def test_the_rota_is_six_weeks_of_two_sessions_a_week_per_pair():
@@ -102,15 +103,16 @@ def test_the_plan_raises_the_truck_factor_from_3_to_5_one_pair_at_a_time(plan_co
                 ("Chen", "Freya", "Hiro"): (5, 24)}
     for drivers, (factor, single) in expected.items():
         extra = plan_commits[plan_commits["author"].isin(drivers)][history.columns]
-        authors = bf.file_authors(bf.authorship(pd.concat([history, extra])))
-        assert bf.truck_factor(authors) == factor, drivers
+        authors = model.file_authors(model.authorship(pd.concat([history, extra])))
+        assert model.truck_factor(authors) == factor, drivers
         assert sum(len(names) == 1 for names in authors.values()) == single, drivers
 
 
 def test_four_files_gain_a_second_author_and_plans_py_stays_dalias(plan_commits):
     history = bf.commit_history()
-    before = bf.file_authors(bf.authorship(history))
-    after = bf.file_authors(bf.authorship(pd.concat([history, plan_commits[history.columns]])))
+    before = model.file_authors(model.authorship(history))
+    paired = pd.concat([history, plan_commits[history.columns]])
+    after = model.file_authors(model.authorship(paired))
     gained = {f: sorted(after[f] - before[f]) for f in after if after[f] != before[f]}
     assert gained == {"api/schemas.py": ["Hiro"], "billing/credit_notes.py": ["Chen"],
                       "billing/dunning.py": ["Chen"], "infra/terraform/main.tf": ["Freya"]}

@@ -5,11 +5,11 @@ import sys
 
 from autograder.assignment import assignment_ids
 from ownit.instructor.generators import generator, write
-from ownit.paths import course_root
+from ownit.paths import full_course_root
 
 
 def main(argv: list[str]) -> int:
-    root = course_root()
+    root = full_course_root()
     ids = argv or [i for i in assignment_ids(root) if generator(i) is not None]
     for assignment_id in ids:
         if generator(assignment_id) is None:

@@ -2,13 +2,19 @@
 
 Notebook ``course/04_bus_factor.ipynb`` teaches the degree-of-authorship model of Avelino et al.
 (ICPC 2016) on a toy history and then looks at a realistic one made here by a seeded generator.
-The full greedy truck-factor algorithm lives in this module, not in the notebook, because the
-``bus_factor`` exercise asks learners to write it themselves.
+
+The model and the greedy truck-factor algorithm are not here: the ``bus_factor`` exercise asks
+learners to write them, and this module ships in the learner package. The instructor side
+(``ownit/instructor/lessons/``) runs them and writes every table the notebook shows into
+``data/bus_factor_tables.json`` beside this file; :func:`lesson_table` and
+:func:`lesson_authors` read it (docs/learner-package.md).
 """
 
 from __future__ import annotations
 
-import math
+import json
+from functools import cache
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -16,9 +22,9 @@ import pandas as pd
 
 SEED = 604
 START = pd.Timestamp("2025-01-06T09:00:00Z")
+TABLES = Path(__file__).with_name("data") / "bus_factor_tables.json"
 
-# Avelino et al.'s fitted coefficients and thresholds.
-DOA_BASE, DOA_FA, DOA_DL, DOA_AC = 3.293, 1.098, 0.164, 0.321
+# Avelino et al.'s thresholds (the notebook states them; the plots draw them).
 AUTHOR_SHARE = 0.75  # normalised DOA above this ...
 AUTHOR_MIN_DOA = 3.293  # ... and absolute DOA at least this makes an author
 ORPHAN_LIMIT = 0.5  # the truck factor is reached when more than half the files are orphaned
@@ -125,80 +131,6 @@ def toy_history() -> pd.DataFrame:
     })
 
 
-def doa(fa: int, dl: int, ac: int) -> float:
-    """Degree of authorship of one developer on one file (Avelino et al., 2016)."""
-    return DOA_BASE + DOA_FA * fa + DOA_DL * dl - DOA_AC * math.log(1 + ac)
-
-
-def authorship(history: pd.DataFrame) -> pd.DataFrame:
-    """Per (file, author): FA, DL, AC, DOA, normalised DOA and whether they author the file.
-
-    The creating commit counts for FA only, not as a change (the convention of the authors'
-    tool), so DL and AC count ``modify`` rows.
-    """
-    changes = history[history["action"] == "modify"]
-    dl = changes.groupby(["file", "author"]).size().rename("dl")
-    creators = history[history["action"] == "add"].drop_duplicates("file")
-    pairs = history[["file", "author"]].drop_duplicates()
-    table = pairs.merge(dl.reset_index(), on=["file", "author"], how="left")
-    table = table.assign(dl=table["dl"].fillna(0).astype(int))
-    created_by = dict(zip(creators["file"], creators["author"], strict=True))
-    total = changes.groupby("file").size()
-    table = table.assign(
-        fa=[int(created_by.get(f) == a) for f, a in zip(table["file"], table["author"],
-                                                        strict=True)],
-        ac=[int(total.get(f, 0)) - d for f, d in zip(table["file"], table["dl"], strict=True)],
-    )
-    table = table.assign(doa=[doa(fa, dl_, ac) for fa, dl_, ac in
-                              zip(table["fa"], table["dl"], table["ac"], strict=True)])
-    table = table.assign(doa_norm=table["doa"] / table.groupby("file")["doa"].transform("max"))
-    table = table.assign(is_author=(table["doa_norm"] > AUTHOR_SHARE)
-                         & (table["doa"] >= AUTHOR_MIN_DOA))
-    return (table[["file", "author", "fa", "dl", "ac", "doa", "doa_norm", "is_author"]]
-            .sort_values(["file", "doa"], ascending=[True, False], ignore_index=True))
-
-
-def file_authors(table: pd.DataFrame) -> dict[str, set[str]]:
-    """The authors of every file in an :func:`authorship` table (a file may have none)."""
-    authors: dict[str, set[str]] = {f: set() for f in table["file"].unique()}
-    for file, author in table.loc[table["is_author"], ["file", "author"]].itertuples(
-            index=False):
-        authors[file].add(author)
-    return authors
-
-
-def truck_factor_steps(authors: dict[str, set[str]]) -> pd.DataFrame:
-    """The greedy truck-factor algorithm, one row per developer removed.
-
-    Each step removes the developer who still authors the most files (ties broken by name, so
-    the result is reproducible) and records the share of files left with no author. No step is
-    taken when more than half of the files have no author to begin with.
-    """
-    left = {f: set(a) for f, a in authors.items()}
-    steps = []
-    orphaned = sum(not names for names in left.values())
-    while left and orphaned / len(left) <= ORPHAN_LIMIT:
-        counts: dict[str, int] = {}
-        for names in left.values():
-            for name in names:
-                counts[name] = counts.get(name, 0) + 1
-        if not counts:
-            break
-        top = min(counts, key=lambda name: (-counts[name], name))
-        for names in left.values():
-            names.discard(top)
-        orphaned = sum(not names for names in left.values())
-        steps.append({"removed": top, "files_authored": counts[top],
-                      "orphaned_files": orphaned, "orphaned_share": orphaned / len(left)})
-    return pd.DataFrame(steps, columns=["removed", "files_authored", "orphaned_files",
-                                        "orphaned_share"])
-
-
-def truck_factor(authors: dict[str, set[str]]) -> int:
-    """How many developers must leave before more than half of the files have no author."""
-    return len(truck_factor_steps(authors))
-
-
 def knowledge_map(table: pd.DataFrame) -> pd.DataFrame:
     """Authors x files, normalised DOA (0 where someone never touched the file)."""
     grid = table.pivot(index="author", columns="file", values="doa_norm").fillna(0.0)
@@ -239,6 +171,32 @@ def plot_truck_factor(steps: pd.DataFrame):
     return fig
 
 
+# -- the model's results, computed on the instructor side -------------------------------------
+
+@cache
+def _tables() -> dict:
+    return json.loads(TABLES.read_text(encoding="utf-8"))
+
+
+def lesson_table(name: str) -> pd.DataFrame:
+    """A table the notebook shows, as the instructor's copy of the model computed it:
+    ``toy_authorship``, ``toy_steps``, ``authorship``, ``steps``, ``paired_steps``,
+    ``pairing_by_pair``."""
+    frames = _tables()["frames"]
+    if name not in frames:
+        raise KeyError(f"No lesson table {name!r}; the tables are {', '.join(sorted(frames))}.")
+    return pd.DataFrame(frames[name]["data"], columns=frames[name]["columns"])
+
+
+def lesson_authors(name: str) -> dict[str, set[str]]:
+    """The authors of every file (a file may have none) under the model: ``toy`` (the toy
+    history), ``history`` (the service), ``paired`` (the service after the pairing plan)."""
+    authors = _tables()["authors"]
+    if name not in authors:
+        raise KeyError(f"No lesson authors {name!r}; there are {', '.join(sorted(authors))}.")
+    return {file: set(names) for file, names in authors[name].items()}
+
+
 # -- sharing the knowledge: a six-week plan ---------------------------------------------------
 
 PLAN_START = pd.Timestamp("2026-01-12T10:00:00Z")  # a Monday, a week after the last commit
@@ -262,6 +220,14 @@ def sharing_rota() -> pd.DataFrame:
             when = PLAN_START + pd.Timedelta(weeks=n // 2, days=2 * (n % 2))
             rows.append({"when": when, "navigator": navigator, "driver": driver, "file": path})
     return pd.DataFrame(rows).sort_values(["when", "driver"], ignore_index=True)
+
+
+def pairing_commits(rota: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each session of the rota as a change by its driver, in :func:`commit_history`'s columns
+    (the driver types, so the change is theirs)."""
+    rota = sharing_rota() if rota is None else rota
+    commits = rota.rename(columns={"driver": "author"}).assign(commit="pairing", action="modify")
+    return commits[["commit", "when", "author", "file", "action"]]
 
 
 def holiday_test() -> pd.DataFrame:

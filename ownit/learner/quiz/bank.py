@@ -1,4 +1,8 @@
-"""Quiz banks: one JSON file per section in ``course/quizzes/``, checked against a schema."""
+"""Quiz banks: one JSON file per section in ``course/quizzes/``, checked against a schema.
+
+The learner package (``ownit-learner``) carries a copy of the banks in ``banks/`` beside this
+file, made when the wheel is built (docs/learner-package.md): a learner's copy of the course
+without ``course/quizzes/`` reads those."""
 
 from __future__ import annotations
 
@@ -8,9 +12,10 @@ from pathlib import Path
 
 import jsonschema
 
-from ownit.paths import course_root
+from ownit.paths import CourseNotFound, course_root
 
 SCHEMA_PATH = Path(__file__).with_name("bank.schema.json")
+PACKAGED_BANKS = Path(__file__).with_name("banks")  # only in the learner wheel
 
 
 class BankError(ValueError):
@@ -18,7 +23,15 @@ class BankError(ValueError):
 
 
 def banks_dir(root: Path | None = None) -> Path:
-    return (root or course_root()) / "course" / "quizzes"
+    if root is not None:
+        return root / "course" / "quizzes"
+    try:
+        found = course_root() / "course" / "quizzes"
+    except CourseNotFound:
+        if PACKAGED_BANKS.is_dir():
+            return PACKAGED_BANKS
+        raise
+    return found if found.is_dir() or not PACKAGED_BANKS.is_dir() else PACKAGED_BANKS
 
 
 @cache
