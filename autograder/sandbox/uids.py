@@ -3,7 +3,6 @@ fork bomb cannot use up another kernel's per-uid process limit."""
 
 from __future__ import annotations
 
-import fcntl
 import os
 import random
 from pathlib import Path
@@ -26,6 +25,8 @@ class UidLease:
 
     def __init__(self, folder: Path | None = None, *, first: int = FIRST_UID,
                  count: int = UID_COUNT):
+        import fcntl  # POSIX only: imported where it locks, so the core imports on Windows
+
         # One folder for the whole machine (never $TMPDIR, which differs between processes).
         folder = folder or UID_LOCKS
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
