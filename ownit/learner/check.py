@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import json
 import shutil
@@ -100,14 +101,35 @@ def check_notebook(root: Path, notebook: Path, *,
             result = grade_submission(prepared, folder, "learner", sandbox=sandbox)
         except GradingFailed as exc:
             raise BadInput(f"nbgrader could not grade {notebook}: {exc}") from None
-    return only_notebook(result, target), prepared.has_hidden_tests
+    unchecked = set() if prepared.has_hidden_tests else \
+        tests_left_empty(prepared.source_dir / f"{target}.ipynb")
+    return only_notebook(result, target, unchecked), prepared.has_hidden_tests
 
 
-def only_notebook(result: SubmissionResult, name: str) -> SubmissionResult:
+def tests_left_empty(release: Path) -> set[str]:
+    """The test cells of a student release with no code left: their tests were all hidden, and
+    nbgrader would pass them whatever the learner wrote. Without solutions/ a check leaves
+    them out rather than give their points to a blank notebook."""
+    empty = set()
+    for cell in nbformat.read(release, as_version=4).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+            continue
+        try:
+            body = ast.parse(cell.source).body
+        except SyntaxError:
+            continue
+        if not body:
+            empty.add(meta.get("grade_id"))
+    return empty
+
+
+def only_notebook(result: SubmissionResult, name: str,
+                  unchecked: set[str] = frozenset()) -> SubmissionResult:
     """The result for one notebook of the assignment: the learner checks the notebook they
     have open, so the parts of its sibling notebooks (absent here, zero to nbgrader) are left
-    out, and the totals count this notebook's parts only."""
-    parts = [p for p in result.parts if p.notebook in ("", name)]
+    out, as are ``unchecked`` parts, and the totals count this notebook's other parts only."""
+    parts = [p for p in result.parts if p.notebook in ("", name) and p.id not in unchecked]
     auto = [p for p in parts if not p.manual]
     return replace(result, parts=parts, score=sum(p.score for p in auto),
                    max_score=sum(p.max_score for p in auto),

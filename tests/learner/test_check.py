@@ -162,4 +162,7 @@ def test_the_check_cell_says_whether_the_hidden_tests_ran(course, tmp_path, monk
     monkeypatch.setenv("OWNIT_ROOT", str(learner))
     report = check_my_work("toy", notebook=str(path))
     assert VISIBLE_ONLY_NOTE in shown.pop()
-    assert report["score"] == report["max_score"] == 5, "no hidden test ran, so none failed"
+    parts = {p["id"] for p in report["parts"]}
+    assert "test_shout" in parts and not parts & {"test_shout_hidden", "test_count_hidden"}, \
+        "a part whose tests are all hidden is left out, not passed"
+    assert report["score"] == report["max_score"] < 5
