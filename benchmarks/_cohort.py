@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
+WRONG = ROOT / "tests" / "course" / "wrong_answers"
 ASSIGNMENTS = ["deploy_safely", "latency_alerting", "incident_triage", "blameless_postmortem",
                "bus_factor"]
 
@@ -40,12 +41,14 @@ def copy_course(dest: Path, *, plain: bool = False) -> Path:
 
 
 def make_cohort(course: Path, submitted: Path, students: int = 8) -> int:
-    """Write ``students`` submissions per exercise; return how many notebooks were written."""
+    """Write ``students`` submissions per exercise; return how many notebooks were written.
+    Past the eight kinds of student (full, blank, six wrong answers), the kinds repeat under new
+    ids: two students with identical notebooks are graded twice (nothing is cached)."""
     written = 0
     for aid in ASSIGNMENTS:
         source = nbformat.read(course / "solutions" / aid / f"{aid}.ipynb", 4)
         release = nbformat.read(course / "exercises" / aid / f"{aid}.ipynb", 4)
-        wrong = json.loads((ROOT / "tests" / "wrong_answers" / f"{aid}.json").read_text())
+        wrong = json.loads((WRONG / f"{aid}.json").read_text())
         variants = [source, release]
         for grade_id, code in list(wrong.items())[: students - 2]:
             nb = nbformat.from_dict(json.loads(json.dumps(source)))
@@ -53,7 +56,9 @@ def make_cohort(course: Path, submitted: Path, students: int = 8) -> int:
                 if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
                     cell.source = code
             variants.append(nb)
-        for n, nb in enumerate(variants[:students]):
+        variants = variants[:8]
+        for n in range(students):
+            nb = variants[n % len(variants)]
             folder = submitted / f"student{n:02d}" / aid
             folder.mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, folder / f"{aid}.ipynb")
