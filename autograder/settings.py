@@ -62,8 +62,8 @@ def configure(c: Config, root: Path | str) -> Config:
     return c
 
 
-# Limits for one notebook of one submission when Own It grades (see autograder/preprocessors.py
-# and autograder/sandbox.py). Each is defined here once; the preprocessors' and the sandbox's
+# Limits for one notebook of one submission when Own It grades (see autograder/pipeline/
+# and autograder/sandbox/). Each is defined here once; the preprocessors' and the sandbox's
 # configurable traits take their defaults from this class.
 @dataclass(frozen=True)
 class Limits:
@@ -85,24 +85,12 @@ class Limits:
 
 def harden(c: Config, *, sandbox: bool, limits: Limits | None = None,
            box_tag: str | None = None) -> Config:
-    """Own It's autograde pipeline: nbgrader's steps plus the ones that judge safely.
+    """Own It's autograde pipeline (nbgrader's steps plus the ones that judge safely, in the
+    order :mod:`autograder.pipeline` declares and explains) and the limits it runs within."""
+    from autograder.pipeline import AUTOGRADE, SANITIZE
 
-    Order matters: forged metadata goes before nbgrader restores the instructor's cells; the
-    split goes after that restoration (it must see the real tests) and before execution; the
-    judge goes right after execution, before nbgrader saves the scores it leaves.
-    """
-    from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader import preprocessors as nbg
-
-    from autograder import preprocessors as own
-
-    c.Autograde.sanitize_preprocessors = [
-        nbg.ClearOutput, own.SanitizeGradedCells, nbg.DeduplicateIds, nbg.OverwriteKernelspec,
-        own.RestoreMissingCells, nbg.CheckCellMetadata]
-    c.Autograde.autograde_preprocessors = [
-        own.SplitExpectations, own.ExecuteBounded, own.JudgeExpectations, nbg.IgnorePattern,
-        ClearMetadataPreprocessor, nbg.LimitOutput, nbg.SaveAutoGrades,
-        nbg.AssignLatePenalties, nbg.CheckCellMetadata, own.ReduceToSafeContent]
+    c.Autograde.sanitize_preprocessors = list(SANITIZE)
+    c.Autograde.autograde_preprocessors = list(AUTOGRADE)
     limits = limits or Limits()
     c.Execute.timeout = limits.cell_seconds
     # Nothing of the kernel is kept after the last cell: kill it rather than wait for it to agree.
