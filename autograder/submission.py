@@ -31,6 +31,7 @@ from autograder.settings import (
     course_config,
     harden,
 )
+from autograder.warm_kernel import EarlyKernel
 
 # nbgrader's gradebook logs SQLAlchemy "not in session" warnings on every autograde; they are
 # harmless (see docs) and would bury the learner's report.
@@ -89,17 +90,22 @@ def _hint(cell, passed: bool) -> str | None:
 
 def grade_submission(prepared: Prepared, submission: Path, student_id: str,
                      scratch: Path | None = None, *, sandbox: bool = False,
-                     limits: Limits | None = None, render: bool = False) -> SubmissionResult:
+                     limits: Limits | None = None, render: bool = False,
+                     early_kernel: EarlyKernel | None = None) -> SubmissionResult:
     """Autograde the notebooks in ``submission`` (a folder) against ``prepared``.
 
     ``scratch`` receives the private course (autograded notebooks stay there for the caller);
     when None, a temporary folder is used and the autograded notebooks are not kept.
+    ``early_kernel`` (``ownit check`` only, never with the sandbox) is a kernel already started
+    for the first notebook (see :mod:`autograder.warm_kernel`).
     """
+    if sandbox and early_kernel is not None:
+        raise ValueError("an early kernel runs outside the sandbox: start none when grading in it")
     owned = scratch is None
     work = Path(tempfile.mkdtemp(prefix="ownit-grade-")) if owned else scratch
     try:
         return _grade(prepared, submission, student_id, work, sandbox, limits or Limits(),
-                      render)
+                      render, early_kernel)
     finally:
         if sandbox:
             remove_leftovers(box_tag(work))
@@ -108,7 +114,7 @@ def grade_submission(prepared: Prepared, submission: Path, student_id: str,
 
 
 def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sandbox: bool,
-           limits: Limits, render: bool) -> SubmissionResult:
+           limits: Limits, render: bool, early_kernel: EarlyKernel | None) -> SubmissionResult:
     aid = prepared.assignment_id
     work.mkdir(parents=True, exist_ok=True)
     shutil.copy(prepared.gradebook, work / GRADEBOOK)
@@ -121,6 +127,8 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
         shutil.copy(submission / TIMESTAMP_FILE, placed / TIMESTAMP_FILE)
     config = harden(course_config(work), sandbox=sandbox, limits=limits, box_tag=box_tag(work))
     apply_late_rules(config, prepared.late_rules)
+    if early_kernel is not None:
+        config.ExecuteBounded.early_kernel = early_kernel
     # Grade against the cached source without copying it.
     config.CourseDirectory.source_directory = str(prepared.folder / "solutions")
     result = NbGraderAPI(config=config).autograde(aid, student_id, force=True, create=True)

@@ -138,3 +138,21 @@ def test_the_check_cell_function_reports_from_inside_a_notebook(course, tmp_path
     assert report["score"] == 3 and report["max_score"] == 5
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     assert check_my_work("toy", notebook=str(path)) is None, "no checking while nbgrader grades"
+
+
+def test_an_early_kernel_handed_to_the_check_is_the_one_that_runs_the_notebook(
+        course, tmp_path, monkeypatch):
+    from autograder.warm_kernel import start_kernel_early
+    from ownit.learner.check import check_notebook
+
+    # Only the early kernel has this variable: a kernel started later would answer '?'.
+    path = learner_copy(course, tmp_path,
+                        shout="import os\ndef shout(word):\n"
+                              "    return word.upper() + os.environ.get('OWNIT_TEST_BANG', '?')",
+                        count="def count(words):\n    return len(words)")
+    monkeypatch.setenv("OWNIT_TEST_BANG", "!")
+    early = start_kernel_early(str(path.parent))
+    monkeypatch.delenv("OWNIT_TEST_BANG")
+    result, _ = check_notebook(course, path, early_kernel=early)
+    assert early.take() is None  # taken once, by the notebook's execution
+    assert (result.score, result.max_score) == (5, 5), [p.hint for p in result.parts]

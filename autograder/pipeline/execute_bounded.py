@@ -8,7 +8,7 @@ import time
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Integer
+from traitlets import Instance, Integer
 
 from autograder.pipeline.cells import error_output, grader_meta, is_test
 from autograder.pipeline.markers import (
@@ -19,7 +19,7 @@ from autograder.pipeline.markers import (
     TIME_LIMIT,
 )
 from autograder.settings import Limits
-from autograder.warm_kernel import early_kernel
+from autograder.warm_kernel import EarlyKernel
 
 OUTPUT_MESSAGES = {"stream", "display_data", "update_display_data", "execute_result", "error"}
 _DEFAULT_LIMITS = Limits()
@@ -51,6 +51,10 @@ class ExecuteBounded(Execute):
     max_check_bytes = Integer(_DEFAULT_LIMITS.check_bytes_per_cell,
                               help="Bytes of reported check values per cell.").tag(config=True)
     max_records = Integer(10_000, help="Checks reported per cell.").tag(config=True)
+    early_kernel = Instance(EarlyKernel, allow_none=True,
+                            help="A kernel started before grading (ownit check, unsandboxed): "
+                                 "the first notebook runs in it instead of a new one.") \
+        .tag(config=True)
 
     def preprocess(self, nb, resources, km=None):
         self._deadline = time.monotonic() + self.notebook_timeout
@@ -66,7 +70,7 @@ class ExecuteBounded(Execute):
         self._capped: set[int] = set()
         self._stderr_seen: set[int] = set()
         self._stops = resources.setdefault("ownit", {}).setdefault("stops", {})
-        early = early_kernel() if km is None else None
+        early = self.early_kernel.take() if km is None and self.early_kernel is not None else None
         path = (resources or {}).get("metadata", {}).get("path")
         if early is not None and path:
             # The early kernel booted elsewhere; run where nbgrader put the notebook and data.
