@@ -37,9 +37,6 @@ from autograder.warm_kernel import EarlyKernel
 # harmless (see docs) and would bury the learner's report.
 warnings.filterwarnings("ignore", message=".*not in session.*")
 
-HINT_LIMIT = 700  # up to three failed checks of one part, each with its hint
-
-
 @dataclass
 class Part:
     id: str
@@ -76,16 +73,17 @@ class GradingFailed(RuntimeError):
     """nbgrader could not grade the submission at all (the message says why)."""
 
 
-def _hint(cell, passed: bool) -> str | None:
+def _hint(cell, passed: bool, limit: int) -> str | None:
     """A failed test cell's hint: the grader's verdict, which only ever holds the test's own
-    words or the grader's (see ``judge_cell``), never text the learner's code produced."""
+    words or the grader's (see ``judge_cell``), never text the learner's code produced; at most
+    ``limit`` characters (``Limits.hint_chars``)."""
     if passed:
         return None
     errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
     if not errors:
         return "This part did not pass."
     message = clean_text(errors[-1].get("evalue", "")).strip() or "This part did not pass."
-    return message if len(message) <= HINT_LIMIT else message[: HINT_LIMIT - 1] + "…"
+    return message if len(message) <= limit else message[: limit - 1] + "…"
 
 
 def grade_submission(prepared: Prepared, submission: Path, student_id: str,
@@ -166,7 +164,8 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
             passed = max_score > 0 and score >= max_score
             graded_cell = graded_cells.get(meta["grade_id"], {"outputs": []})
             parts.append(Part(meta["grade_id"], score, max_score, passed, False,
-                              _hint(graded_cell, passed), name, auto_score, needs_manual))
+                              _hint(graded_cell, passed, limits.hint_chars), name, auto_score,
+                              needs_manual))
     auto = [p for p in parts if not p.manual]
     result = SubmissionResult(
         assignment=aid, student=student_id,
@@ -182,7 +181,7 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
             result.feedback[name] = feedback_html(
                 assignment=aid, notebook=name, submitted=read_notebook(placed / f"{name}.ipynb"),
                 release=nbformat.read(prepared.release_dir / f"{name}.ipynb", as_version=4),
-                parts=parts, folder=prepared.release_dir)
+                parts=parts, folder=prepared.release_dir, limits=limits)
     return result
 
 

@@ -8,7 +8,7 @@ import time
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Instance, Integer
+from traitlets import Instance
 
 from autograder.pipeline.cells import error_output, grader_meta, is_test
 from autograder.pipeline.markers import (
@@ -18,11 +18,10 @@ from autograder.pipeline.markers import (
     RECORD_MIME,
     TIME_LIMIT,
 )
-from autograder.settings import Limits
+from autograder.settings import limit_trait
 from autograder.warm_kernel import EarlyKernel
 
 OUTPUT_MESSAGES = {"stream", "display_data", "update_display_data", "execute_result", "error"}
-_DEFAULT_LIMITS = Limits()
 
 
 def message_bytes(content: dict) -> int:
@@ -40,17 +39,12 @@ class ExecuteBounded(Execute):
     cell must fail exactly as it would have, however much it printed first.
     """
 
-    notebook_timeout = Integer(_DEFAULT_LIMITS.notebook_seconds,
-                               help="Wall-clock seconds for all cells of one notebook.") \
-        .tag(config=True)
-    max_output_bytes = Integer(_DEFAULT_LIMITS.output_bytes_per_cell,
-                               help="Output kept per cell, in bytes.").tag(config=True)
-    max_notebook_output_bytes = Integer(_DEFAULT_LIMITS.output_bytes_per_notebook,
-                                        help="Output kept per notebook, in bytes.") \
-        .tag(config=True)
-    max_check_bytes = Integer(_DEFAULT_LIMITS.check_bytes_per_cell,
-                              help="Bytes of reported check values per cell.").tag(config=True)
-    max_records = Integer(10_000, help="Checks reported per cell.").tag(config=True)
+    notebook_timeout = limit_trait("notebook_seconds")
+    max_output_bytes = limit_trait("output_bytes_per_cell")
+    max_notebook_output_bytes = limit_trait("output_bytes_per_notebook")
+    max_check_bytes = limit_trait("check_bytes_per_cell")
+    max_notebook_check_bytes = limit_trait("check_bytes_per_notebook")
+    max_records = limit_trait("checks_per_cell")
     early_kernel = Instance(EarlyKernel, allow_none=True,
                             help="A kernel started before grading (ownit check, unsandboxed): "
                                  "the first notebook runs in it instead of a new one.") \
@@ -150,7 +144,7 @@ class ExecuteBounded(Execute):
             self._records[cell_index], self._check_used[cell_index] = count, used
             self._notebook_check_bytes += size
             if count > self.max_records or used > self.max_check_bytes or \
-                    self._notebook_check_bytes > 4 * self.max_check_bytes:
+                    self._notebook_check_bytes > self.max_notebook_check_bytes:
                 return None
             return super().process_message(msg, cell, cell_index)
         used = self._bytes.get(cell_index, 0) + size

@@ -18,8 +18,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from autograder.expect import same
 from autograder.pipeline.cells import error_output, grader_meta, is_test
 from autograder.pipeline.markers import ASSERT_MARK, HIDDEN_BEGIN, PRELUDE_ID, RECORD_MIME
-
-MAX_FAILURES_SHOWN = 3
+from autograder.settings import Limits, limit_trait
 
 
 def _records(cell) -> list[dict]:
@@ -101,7 +100,8 @@ def _raised_in_check(name, site: dict, source: str) -> str:
 
 
 def judge_cell(cell, sites: list[dict], source: str = "",
-               stop: tuple[str, str] | None = None) -> NotebookNode | None:
+               stop: tuple[str, str] | None = None, *,
+               failures_shown: int = Limits().failures_shown) -> NotebookNode | None:
     """None when the test cell passed, else the one error output that explains why.
 
     ``stop`` is the grader's own reason when it cut the cell short (a time limit, a dead kernel).
@@ -150,7 +150,7 @@ def judge_cell(cell, sites: list[dict], source: str = "",
     unique = list(dict.fromkeys(failed))
     if len(unique) == 1:
         return error_output("AssertionError", unique[0])
-    shown = unique[:MAX_FAILURES_SHOWN]
+    shown = unique[:failures_shown]
     more = len(unique) - len(shown)
     return error_output("AssertionError", f"{len(unique)} checks failed: " + " | ".join(shown)
                         + (f" | and {more} more" if more else ""))
@@ -178,6 +178,8 @@ class JudgeExpectations(NbGraderPreprocessor):
     process, and leave each test cell with nothing (passed, or partial credit) or one error
     (failed, with the hint) for nbgrader's ``SaveAutoGrades`` to score. The prelude goes."""
 
+    max_failures_shown = limit_trait("failures_shown")
+
     def preprocess(self, nb, resources):
         kept = resources.get("ownit", {})
         nb.cells = [c for c in nb.cells if c.get("id") != PRELUDE_ID]
@@ -187,7 +189,8 @@ class JudgeExpectations(NbGraderPreprocessor):
             grade_id = grader_meta(cell)["grade_id"]
             source = kept.get("sources", {}).get(grade_id, cell.source)
             verdict = judge_cell(cell, kept.get("sites", {}).get(grade_id, []), source,
-                                 kept.get("stops", {}).get(grade_id))
+                                 kept.get("stops", {}).get(grade_id),
+                                 failures_shown=self.max_failures_shown)
             cell.outputs = partial_credit(cell) if verdict is None else [verdict]
             cell.source = source
         return nb, resources

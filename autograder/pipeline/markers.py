@@ -23,26 +23,34 @@ KERNEL_DIED = "KernelDied"
 KERNEL_STUCK = "KernelStuck"
 
 # Runs first in the learner's kernel. It only reports; it never compares (it knows no expected
-# value), so replacing it can only lose points.
-PRELUDE = '''\
+# value), so replacing it can only lose points. ``json.dumps`` escapes every character outside
+# ASCII, so the length of its text is its size in bytes.
+_PRELUDE = '''\
 def __ownit_check__(site, thunk):
     import json
     from IPython.display import publish_display_data
     try:
         from autograder.expect import to_plain
-        payload = {"site": site, "value": to_plain(thunk())}
+        payload = {{"site": site, "value": to_plain(thunk())}}
         text = json.dumps(payload, allow_nan=True)
-        if len(text) > 1_000_000:
-            payload, text = None, json.dumps({"site": site, "error": "ValueTooLarge",
-                                              "message": "the value is over 1 MB"})
+        if len(text) > {value_bytes}:
+            payload, text = None, json.dumps({{"site": site, "error": "ValueTooLarge",
+                                              "message": "the value is over {value_words}"}})
     except Exception as exc:
-        text = json.dumps({"site": site, "error": type(exc).__name__,
-                           "message": str(exc)[:300]})
-    publish_display_data({"text/x-ownit-check": text})
+        text = json.dumps({{"site": site, "error": type(exc).__name__,
+                           "message": str(exc)[:300]}})
+    publish_display_data({{"{mime}": text}})
 import builtins
 builtins.__ownit_check__ = __ownit_check__
 del builtins, __ownit_check__
 '''
+
+
+def prelude(value_bytes: int) -> str:
+    """The prelude cell's code, for values of at most ``value_bytes`` (as JSON)."""
+    words = f"{value_bytes / 1_000_000:g} MB" if value_bytes >= 1_000_000 else \
+        f"{value_bytes} bytes"
+    return _PRELUDE.format(value_bytes=f"{value_bytes:_}", value_words=words, mime=RECORD_MIME)
 
 
 def hidden_lines(source: str) -> set[int]:

@@ -14,7 +14,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder.expect import ABS_TOL, REL_TOL
 from autograder.pipeline.cells import grader_meta, is_test
-from autograder.pipeline.markers import ASSERT_MARK, PRELUDE, PRELUDE_ID, hidden_lines
+from autograder.pipeline.markers import ASSERT_MARK, PRELUDE_ID, hidden_lines, prelude
+from autograder.settings import limit_trait
 
 
 class _Split(ast.NodeTransformer):
@@ -84,6 +85,8 @@ class SplitExpectations(NbGraderPreprocessor):
     in ``resources["ownit"]`` for :class:`JudgeExpectations`). A prelude cell, first, gives the
     kernel the reporting function."""
 
+    max_value_bytes = limit_trait("check_bytes_per_value")
+
     def preprocess(self, nb, resources):
         kept = resources.setdefault("ownit", {})
         kept.setdefault("sites", {})
@@ -99,5 +102,5 @@ class SplitExpectations(NbGraderPreprocessor):
             kept["sources"][grade_id] = cell.source
             kept["sites"][grade_id] = sites
             cell.source = code
-        nb.cells.insert(0, new_code_cell(PRELUDE, id=PRELUDE_ID))
+        nb.cells.insert(0, new_code_cell(prelude(self.max_value_bytes), id=PRELUDE_ID))
         return nb, resources
