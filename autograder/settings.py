@@ -178,6 +178,33 @@ def harden(c: Config, *, sandbox: bool, limits: Limits | None = None,
     return c
 
 
+class BrokenConfig(RuntimeError):
+    """The course's ``nbgrader_config.py`` does not load (the message says why and what to do)."""
+
+
+CONFIG_FILE = "nbgrader_config.py"
+
+
+def load_course_config(root: Path | str) -> Config:
+    """The configuration the course's ``nbgrader_config.py`` writes, read the way nbgrader's own
+    commands read it (traitlets' ``PyFileConfigLoader``); an empty ``Config`` without the file.
+
+    Raises :class:`BrokenConfig` when the file fails: nbgrader would only log that and grade
+    with its defaults, without the course's settings or the sandbox.
+    """
+    from traitlets.config.loader import PyFileConfigLoader
+
+    path = Path(root) / CONFIG_FILE
+    if not path.is_file():
+        return Config()
+    try:
+        return PyFileConfigLoader(CONFIG_FILE, path=str(path.parent)).load_config()
+    except Exception as exc:  # noqa: BLE001 - any failure is reported the same way
+        raise BrokenConfig(f"{path.name} is broken ({type(exc).__name__}: {exc}); nbgrader "
+                           "would ignore it and grade with defaults. Fix it, then grade again."
+                           ) from None
+
+
 def course_config(root: Path | str) -> Config:
     """A fresh nbgrader ``Config`` for the course at ``root``."""
     put_own_scripts_on_path()
