@@ -48,6 +48,14 @@ class Limits:
     characters (``_chars``).
     """
 
+    # What a submission may be (checked before grading; ownit.instructor.grade reads these)
+    notebook_bytes: int = _limit(
+        20 * 2**20, "Bytes of one submitted notebook file; a larger one is refused, not graded.")
+    archive_bytes: int = _limit(
+        200 * 2**20, "Bytes a submitted .zip may unpack to (a zip bomb is refused).")
+    archive_entries: int = _limit(5_000, "Files and folders in one submitted .zip.")
+    archive_depth: int = _limit(16, "Folder levels of one path in a submitted .zip.")
+    archive_name_chars: int = _limit(400, "Characters of one path in a submitted .zip.")
     # Time
     cell_seconds: int = _limit(
         30, "Seconds one cell may run. Every exercise's full solution runs in well under 10 s; "
