@@ -25,7 +25,8 @@ OUTPUT_MESSAGES = {"stream", "display_data", "update_display_data", "execute_res
 
 
 def message_bytes(content: dict) -> int:
-    """What an output message weighs: all of it (data, metadata, text, traceback), in bytes."""
+    """What an output message weighs: all of it (data, metadata, text, traceback), in bytes of
+    UTF-8 (the caps count bytes, so text outside ASCII weighs what it costs to carry)."""
     return len(json.dumps(content, default=str, ensure_ascii=False).encode("utf-8", "replace"))
 
 
