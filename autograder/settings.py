@@ -48,7 +48,7 @@ class Limits:
     characters (``_chars``).
     """
 
-    # What a submission may be (checked before grading; ownit.instructor.grade reads these)
+    # What a submission may be (ownit grade checks it before grading)
     notebook_bytes: int = _limit(
         20 * 2**20, "Bytes of one submitted notebook file; a larger one is refused, not graded.")
     archive_bytes: int = _limit(
