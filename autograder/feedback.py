@@ -27,16 +27,12 @@ import nbformat
 from markupsafe import Markup
 
 from autograder import safe
+from autograder.settings import Limits
 
 if TYPE_CHECKING:
     from autograder.submission import Part
 
 TEMPLATES = Path(__file__).with_name("templates")
-HIGHLIGHT_LIMIT = 20_000  # characters of code highlighted; longer sources are shown plain
-SOURCE_LIMIT = 100_000  # characters of one cell's source shown
-OUTPUT_TEXT_LIMIT = 20_000  # characters of one text output shown
-PAGE_BUDGET = 2 * 2**20  # characters of one page's cells, as rendered (images included)
-HIGHLIGHT_BUDGET = 400_000  # characters of code highlighted per page (highlighting is costly)
 BLOCK_COST = 64  # what any cell or output costs at least, so empty ones cannot be countless
 FULL = "[the rest of this notebook is not shown: the page is full]"
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
@@ -112,19 +108,23 @@ def _prose(source: str, folder: Path | None) -> Markup:
 
 
 class _Budget:
-    """What one page may still hold: every rendered character counts, code included."""
+    """What one page may still hold: every rendered character counts, code included (the sizes
+    are ``Limits``' page fields)."""
 
-    def __init__(self, size: int):
-        self.left = size
-        self.highlight_left = HIGHLIGHT_BUDGET
+    def __init__(self, limits: Limits):
+        self.left = limits.page_chars
+        self.highlight_left = limits.page_highlight_chars
+        self.highlight_cell = limits.highlight_chars_per_cell
+        self.source_cell = limits.source_chars_per_cell
+        self.output_text = limits.output_chars_per_text
 
     @property
     def full(self) -> bool:
         return self.left <= 0
 
     def code(self, source: str) -> Markup:
-        source = safe.clean_text(source, SOURCE_LIMIT)
-        if len(source) <= min(HIGHLIGHT_LIMIT, self.highlight_left):
+        source = safe.clean_text(source, self.source_cell)
+        if len(source) <= min(self.highlight_cell, self.highlight_left):
             self.highlight_left -= len(source)
             rendered = _highlight(source)
         else:
@@ -133,7 +133,7 @@ class _Budget:
         return rendered
 
     def text(self, source: str) -> Markup:
-        rendered = Markup.escape(safe.clean_text(source, SOURCE_LIMIT))
+        rendered = Markup.escape(safe.clean_text(source, self.source_cell))
         self.left -= len(rendered) + BLOCK_COST
         return rendered
 
@@ -150,13 +150,13 @@ class _Budget:
 
     def _one(self, output) -> dict:
         if output["output_type"] == "stream":
-            text = safe.clean_text(output["text"], OUTPUT_TEXT_LIMIT)
+            text = safe.clean_text(output["text"], self.output_text)
             self.left -= len(text)
             return {"text": text, "stream": output["name"]}
         if output["output_type"] == "error":
             text = safe.clean_text("\n".join(output.get("traceback") or
                                              [f"{output['ename']}: {output['evalue']}"]),
-                                   OUTPUT_TEXT_LIMIT)
+                                   self.output_text)
             self.left -= len(text)
             return {"text": text, "stream": "stderr"}
         data = output["data"]
@@ -164,13 +164,13 @@ class _Budget:
             if mime in data and len(data[mime]) <= self.left:
                 self.left -= len(data[mime])
                 return {"image": f"data:{mime};base64,{''.join(data[mime].split())}"}
-        text = safe.clean_text(data.get("text/plain", ""), OUTPUT_TEXT_LIMIT)
+        text = safe.clean_text(data.get("text/plain", ""), self.output_text)
         self.left -= len(text)
         return {"text": text, "stream": "stdout"}
 
 
 def blocks(submitted, release, parts: dict[str, Part],
-           folder: Path | None = None) -> list[Block]:
+           folder: Path | None = None, limits: Limits | None = None) -> list[Block]:
     """The page's cells, in the learner's order (see the module docstring for the rules).
 
     Every instructor cell comes from the *student release*, never the source: the source holds
@@ -178,7 +178,7 @@ def blocks(submitted, release, parts: dict[str, Part],
     release_cells = {m["grade_id"]: c for c in release.cells
                      if isinstance((m := _meta(c)).get("grade_id"), str)}
     instructor_texts = safe.instructor_markdown(release)
-    budget, seen, out = _Budget(PAGE_BUDGET), set(), []
+    budget, seen, out = _Budget(limits or Limits()), set(), []
     for cell in submitted.cells:
         if budget.full:
             out.append(Block("text", code=Markup.escape(FULL)))
@@ -230,7 +230,8 @@ def _known_cell(cell, text, trusted, public, part, budget, folder) -> Block:
 
 
 def feedback_html(*, assignment: str, notebook: str, submitted, release,
-                  parts: list[Part], folder: Path | None = None) -> str:
+                  parts: list[Part], folder: Path | None = None,
+                  limits: Limits | None = None) -> str:
     """The feedback page of one notebook of one submission."""
     by_id = {p.id: p for p in parts if p.notebook in (None, notebook)}
     mine = list(by_id.values())
@@ -248,7 +249,7 @@ def feedback_html(*, assignment: str, notebook: str, submitted, release,
         manual_max=sum(p.max_score for p in mine if p.manual),
         total_score=sum(p.score for p in auto), total_max=sum(p.max_score for p in auto),
         others=sorted(others.items()),
-        blocks=blocks(submitted, release, by_id, folder))
+        blocks=blocks(submitted, release, by_id, folder, limits))
     return page
 
 

@@ -31,13 +31,11 @@ from autograder.settings import (
     course_config,
     harden,
 )
+from autograder.warm_kernel import EarlyKernel
 
 # nbgrader's gradebook logs SQLAlchemy "not in session" warnings on every autograde; they are
 # harmless (see docs) and would bury the learner's report.
 warnings.filterwarnings("ignore", message=".*not in session.*")
-
-HINT_LIMIT = 700  # up to three failed checks of one part, each with its hint
-
 
 @dataclass
 class Part:
@@ -75,31 +73,37 @@ class GradingFailed(RuntimeError):
     """nbgrader could not grade the submission at all (the message says why)."""
 
 
-def _hint(cell, passed: bool) -> str | None:
+def _hint(cell, passed: bool, limit: int) -> str | None:
     """A failed test cell's hint: the grader's verdict, which only ever holds the test's own
-    words or the grader's (see ``judge_cell``), never text the learner's code produced."""
+    words or the grader's (see ``judge_cell``), never text the learner's code produced; at most
+    ``limit`` characters (``Limits.hint_chars``)."""
     if passed:
         return None
     errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
     if not errors:
         return "This part did not pass."
     message = clean_text(errors[-1].get("evalue", "")).strip() or "This part did not pass."
-    return message if len(message) <= HINT_LIMIT else message[: HINT_LIMIT - 1] + "…"
+    return message if len(message) <= limit else message[: limit - 1] + "…"
 
 
 def grade_submission(prepared: Prepared, submission: Path, student_id: str,
                      scratch: Path | None = None, *, sandbox: bool = False,
-                     limits: Limits | None = None, render: bool = False) -> SubmissionResult:
+                     limits: Limits | None = None, render: bool = False,
+                     early_kernel: EarlyKernel | None = None) -> SubmissionResult:
     """Autograde the notebooks in ``submission`` (a folder) against ``prepared``.
 
     ``scratch`` receives the private course (autograded notebooks stay there for the caller);
     when None, a temporary folder is used and the autograded notebooks are not kept.
+    ``early_kernel`` (``ownit check`` only, never with the sandbox) is a kernel already started
+    for the first notebook (see :mod:`autograder.warm_kernel`).
     """
+    if sandbox and early_kernel is not None:
+        raise ValueError("an early kernel runs outside the sandbox: start none when grading in it")
     owned = scratch is None
     work = Path(tempfile.mkdtemp(prefix="ownit-grade-")) if owned else scratch
     try:
         return _grade(prepared, submission, student_id, work, sandbox, limits or Limits(),
-                      render)
+                      render, early_kernel)
     finally:
         if sandbox:
             remove_leftovers(box_tag(work))
@@ -108,7 +112,7 @@ def grade_submission(prepared: Prepared, submission: Path, student_id: str,
 
 
 def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sandbox: bool,
-           limits: Limits, render: bool) -> SubmissionResult:
+           limits: Limits, render: bool, early_kernel: EarlyKernel | None) -> SubmissionResult:
     aid = prepared.assignment_id
     work.mkdir(parents=True, exist_ok=True)
     shutil.copy(prepared.gradebook, work / GRADEBOOK)
@@ -121,6 +125,8 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
         shutil.copy(submission / TIMESTAMP_FILE, placed / TIMESTAMP_FILE)
     config = harden(course_config(work), sandbox=sandbox, limits=limits, box_tag=box_tag(work))
     apply_late_rules(config, prepared.late_rules)
+    if early_kernel is not None:
+        config.ExecuteBounded.early_kernel = early_kernel
     # Grade against the cached source without copying it.
     config.CourseDirectory.source_directory = str(prepared.folder / "solutions")
     result = NbGraderAPI(config=config).autograde(aid, student_id, force=True, create=True)
@@ -158,7 +164,8 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
             passed = max_score > 0 and score >= max_score
             graded_cell = graded_cells.get(meta["grade_id"], {"outputs": []})
             parts.append(Part(meta["grade_id"], score, max_score, passed, False,
-                              _hint(graded_cell, passed), name, auto_score, needs_manual))
+                              _hint(graded_cell, passed, limits.hint_chars), name, auto_score,
+                              needs_manual))
     auto = [p for p in parts if not p.manual]
     result = SubmissionResult(
         assignment=aid, student=student_id,
@@ -174,7 +181,7 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
             result.feedback[name] = feedback_html(
                 assignment=aid, notebook=name, submitted=read_notebook(placed / f"{name}.ipynb"),
                 release=nbformat.read(prepared.release_dir / f"{name}.ipynb", as_version=4),
-                parts=parts, folder=prepared.release_dir)
+                parts=parts, folder=prepared.release_dir, limits=limits)
     return result
 
 

@@ -4,6 +4,10 @@ Importing nbgrader and preparing the notebook take about a second and a half; a 
 half a second to boot and the notebook's pandas import as much again. Starting the kernel first,
 and letting it import the well-known libraries the notebook imports anyway, overlaps the two.
 This module imports only jupyter_client, so that the kernel really starts first.
+
+The caller holds the :class:`EarlyKernel` and hands it to the grading call
+(``grade_submission(..., early_kernel=...)``), which gives it to ``ExecuteBounded`` through its
+configuration: nothing is parked in a module.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ import ast
 import json
 import os
 
-_waiting: list = []
 # Only these are imported ahead of the notebook: libraries whose import has no visible effect.
 WARMABLE = {"numpy", "pandas", "matplotlib", "matplotlib.pyplot"}
 
@@ -40,7 +43,33 @@ def imported_libraries(notebook: str) -> list[str]:
     return sorted(found & WARMABLE)
 
 
-def start_kernel_early(cwd: str, warm: list[str] = ()) -> None:
+class EarlyKernel:
+    """A started kernel, handed to the execution of one notebook, once."""
+
+    def __init__(self, manager) -> None:
+        self._manager = manager
+
+    def __deepcopy__(self, memo) -> EarlyKernel:
+        # traitlets deep-copies every configured value into the trait; a handle on one running
+        # kernel stays one handle (its copy would hand the same kernel out twice).
+        return self
+
+    def take(self):
+        """The kernel manager, the first time; None after (it is then the taker's to shut)."""
+        manager, self._manager = self._manager, None
+        return manager
+
+    def close(self) -> None:
+        """Shut the kernel down if nobody took it (the check stopped before grading)."""
+        manager = self.take()
+        if manager is not None:
+            from jupyter_core.utils import run_sync
+
+            run_sync(manager.shutdown_kernel)(now=True)
+
+
+def start_kernel_early(cwd: str, warm: list[str] = ()) -> EarlyKernel:
+    """Start a kernel in ``cwd`` (the learner's folder) that has imported ``warm`` already."""
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
@@ -50,9 +79,4 @@ def start_kernel_early(cwd: str, warm: list[str] = ()) -> None:
     if warm:
         extra.append(f"--IPKernelApp.exec_lines=import {', '.join(warm)}")
     run_sync(km.start_kernel)(cwd=cwd, env=env, extra_arguments=extra)
-    _waiting.append(km)
-
-
-def early_kernel():
-    """The kernel started early, if any (each is used once)."""
-    return _waiting.pop() if _waiting else None
+    return EarlyKernel(km)

@@ -81,12 +81,13 @@ def _cmd_release(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    early = None
     if not args.sandbox and args.notebook.is_file():
         from autograder.warm_kernel import imported_libraries, start_kernel_early
 
         # Boot the kernel while nbgrader imports (the learner's folder holds the data files).
-        start_kernel_early(str(args.notebook.resolve().parent),
-                           imported_libraries(str(args.notebook)))
+        early = start_kernel_early(str(args.notebook.resolve().parent),
+                                   imported_libraries(str(args.notebook)))
     from autograder.sandbox import SandboxUnavailable, ensure_available
     from ownit.learner.check import BadInput, as_contract, check_notebook, dumps
     from ownit.learner.check_cell import VISIBLE_ONLY_NOTE, format_table
@@ -95,10 +96,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
         if args.sandbox:
             ensure_available()
         result, hidden = check_notebook(_root_of(args.notebook), args.notebook,
-                                        sandbox=args.sandbox)
+                                        sandbox=args.sandbox, early_kernel=early)
     except (BadInput, SandboxUnavailable) as exc:
         print(f"ownit check: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    finally:
+        if early is not None:
+            early.close()  # the check stopped before the notebook ran: the kernel is not needed
     report = as_contract(result, args.notebook)
     if args.for_check_cell:  # the check cell's own call: the report and whether hidden tests ran
         print(dumps({"report": report, "hidden_tests": hidden}))

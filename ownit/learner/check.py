@@ -21,6 +21,7 @@ from autograder.assignment import (
 from autograder.lateness import BadLateRules
 from autograder.settings import RELEASE_DIRECTORY, SOURCE_DIRECTORY
 from autograder.submission import GradingFailed, SubmissionResult, grade_submission
+from autograder.warm_kernel import EarlyKernel
 
 
 class BadInput(ValueError):
@@ -75,9 +76,12 @@ def _read(notebook: Path) -> None:
                        "File > Revert Notebook to Checkpoint, or from git.") from None
 
 
-def check_notebook(root: Path, notebook: Path, *,
-                   sandbox: bool = False) -> tuple[SubmissionResult, bool]:
-    """Grade ``notebook``; returns the result and whether hidden tests were part of it."""
+def check_notebook(root: Path, notebook: Path, *, sandbox: bool = False,
+                   early_kernel: EarlyKernel | None = None) -> tuple[SubmissionResult, bool]:
+    """Grade ``notebook``; returns the result and whether hidden tests were part of it.
+
+    ``early_kernel``: a kernel the caller started in the notebook's folder to save time
+    (unsandboxed only); the check runs the notebook in it."""
     _read(notebook)
     assignment_id = assignment_of(root, notebook)
     try:
@@ -98,7 +102,8 @@ def check_notebook(root: Path, notebook: Path, *,
         folder.mkdir()
         shutil.copy(notebook, folder / f"{target}.ipynb")
         try:
-            result = grade_submission(prepared, folder, "learner", sandbox=sandbox)
+            result = grade_submission(prepared, folder, "learner", sandbox=sandbox,
+                                      early_kernel=early_kernel)
         except GradingFailed as exc:
             raise BadInput(f"nbgrader could not grade {notebook}: {exc}") from None
     unchecked = set() if prepared.has_hidden_tests else \

@@ -7,7 +7,9 @@ import json
 
 from nbformat.v4 import new_code_cell, new_output
 
-from autograder.preprocessors import ASSERT_MARK, RECORD_MIME, judge_cell, split_source
+from autograder.pipeline.judge_expectations import judge_cell
+from autograder.pipeline.markers import ASSERT_MARK, RECORD_MIME
+from autograder.pipeline.split_expectations import split_source
 
 SOURCE = ("# Hidden tests: empty words\n"
           "expect(shout('hi'), 'HI!', 'Upper-case it')\n"

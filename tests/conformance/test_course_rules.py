@@ -18,7 +18,7 @@ from sandbox_required import sandbox_available
 
 from autograder.assignment import Prepared, prepare
 from autograder.lateness import BadLateRules, late_rules
-from autograder.preprocessors import _partial_credit
+from autograder.pipeline.judge_expectations import partial_credit
 from ownit.instructor.grade import grade
 from ownit.instructor.grade.plan import fingerprint as _fingerprint
 from ownit.learner.check import BadInput, check_notebook
@@ -156,10 +156,10 @@ def test_partial_credit_is_kept_only_between_0_and_the_points(shown, kept):
                                                                   "grade_id": "t"}})
     cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": shown},
                                            execution_count=1)]
-    assert bool(_partial_credit(cell)) is kept
+    assert bool(partial_credit(cell)) is kept
     from nbgrader.utils import determine_grade
 
-    cell.outputs = _partial_credit(cell)
+    cell.outputs = partial_credit(cell)
     assert determine_grade(cell)[0] == (float(shown) if kept else 1.0)
 
 

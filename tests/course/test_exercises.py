@@ -19,7 +19,7 @@ import pytest
 from sandbox_required import need_sandbox
 
 from autograder.assignment import assignment_ids
-from autograder.preprocessors import split_source
+from autograder.pipeline.split_expectations import split_source
 from conftest import ROOT
 from ownit.instructor.generators import generator, write
 from ownit.instructor.grade import grade

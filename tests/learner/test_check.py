@@ -166,3 +166,21 @@ def test_the_check_cell_says_whether_the_hidden_tests_ran(course, tmp_path, monk
     assert "test_shout" in parts and not parts & {"test_shout_hidden", "test_count_hidden"}, \
         "a part whose tests are all hidden is left out, not passed"
     assert report["score"] == report["max_score"] < 5
+
+
+def test_an_early_kernel_handed_to_the_check_is_the_one_that_runs_the_notebook(
+        course, tmp_path, monkeypatch):
+    from autograder.warm_kernel import start_kernel_early
+    from ownit.learner.check import check_notebook
+
+    # Only the early kernel has this variable: a kernel started later would answer '?'.
+    path = learner_copy(course, tmp_path,
+                        shout="import os\ndef shout(word):\n"
+                              "    return word.upper() + os.environ.get('OWNIT_TEST_BANG', '?')",
+                        count="def count(words):\n    return len(words)")
+    monkeypatch.setenv("OWNIT_TEST_BANG", "!")
+    early = start_kernel_early(str(path.parent))
+    monkeypatch.delenv("OWNIT_TEST_BANG")
+    result, _ = check_notebook(course, path, early_kernel=early)
+    assert early.take() is None  # taken once, by the notebook's execution
+    assert (result.score, result.max_score) == (5, 5), [p.hint for p in result.parts]
