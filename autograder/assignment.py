@@ -25,7 +25,7 @@ from pathlib import Path
 
 from nbgrader.apps import NbGraderAPI
 
-from autograder import settings
+from autograder import nbgrader_log, settings
 from autograder.lateness import due_date, extensions, late_rules, set_due_date
 from autograder.settings import GRADEBOOK, RELEASE_DIRECTORY, SOURCE_DIRECTORY, course_config
 
@@ -108,8 +108,8 @@ def generate(course: Path, assignment_id: str, *, release_dir: Path | None = Non
     result = NbGraderAPI(config=config).generate_assignment(assignment_id, force=True,
                                                             create=True)
     if not result["success"]:
-        raise PreparationFailed(f"nbgrader could not generate {assignment_id!r}: "
-                                f"{_errors(result.get('log') or '') or result.get('error')}")
+        why = nbgrader_log.reason(result.get("log") or "") or result.get("error")
+        raise PreparationFailed(f"nbgrader could not generate {assignment_id!r}: {why}")
 
 
 def source_of(root: Path, assignment_id: str) -> tuple[Path, bool]:
@@ -159,14 +159,6 @@ def _build(source: Path, assignment_id: str, folder: Path) -> None:
 
 class PreparationFailed(RuntimeError):
     """nbgrader could not generate the assignment from its source (the message says why)."""
-
-
-def _errors(log: str) -> str:
-    """The lines of nbgrader's log that say what went wrong, without its traceback."""
-    lines = [line[len("[ERROR]"):].strip() for line in log.splitlines()
-             if line.startswith("[ERROR]") and "Traceback" not in line
-             and "see the the above traceback" not in line]
-    return " ".join(lines[:3])
 
 
 def _prune(keep: Path) -> None:

@@ -179,8 +179,9 @@ def harden(c: Config, *, sandbox: bool, limits: Limits | None = None,
 
         c.Execute.kernel_manager_class = SandboxedKernelManager
         for name in ("memory_bytes", "cpu_seconds", "file_bytes", "open_files", "processes",
-                     "work_bytes", "tmp_bytes"):
+                     "work_bytes", "tmp_bytes", "uid_first", "uid_count"):
             setattr(c.SandboxedKernelManager, name, getattr(limits, name))
+        c.SandboxedKernelManager.start_seconds = limits.kernel_startup_seconds
         if box_tag is not None:
             c.SandboxedKernelManager.box_tag = box_tag
     return c

@@ -19,6 +19,7 @@ import nbformat
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 
+from autograder import nbgrader_log
 from autograder.assignment import Prepared
 from autograder.lateness import TIMESTAMP_FILE, apply_late_rules, grant_in_worker
 from autograder.safe import clean_text
@@ -212,5 +213,4 @@ def _verdicts(db: Path, aid: str, student_id: str) -> _Verdicts:
 
 
 def _reason(log: str) -> str:
-    errors = [line for line in log.splitlines() if line.startswith("[ERROR]")]
-    return "\n".join(errors[-3:]) or log.strip()[-500:] or "nbgrader failed without a message"
+    return nbgrader_log.reason(log) or "nbgrader failed without saying why"

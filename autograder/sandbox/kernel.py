@@ -9,42 +9,31 @@ import tempfile
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Bool, Float, Integer, List, Unicode
+from traitlets import Bool, List, Unicode
 
 from autograder.sandbox import cgroups
 from autograder.sandbox.availability import mode
 from autograder.sandbox.bubblewrap import sandbox_command
 from autograder.sandbox.startup import StartWatch
-from autograder.sandbox.uids import FIRST_UID, UID_COUNT, UidLease
-from autograder.settings import KERNEL_STARTUP_SECONDS, Limits
-
-# Every default below is read from here: ``Limits`` is the one definition.
-_DEFAULTS = Limits()
+from autograder.sandbox.uids import UidLease
+from autograder.settings import Limits, limit_trait
 
 
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels run in the sandbox: as root under a leased uid, as an
     ordinary user in a user namespace of their own."""
 
-    memory_bytes = Integer(_DEFAULTS.memory_bytes,
-                           help="Memory of the whole sandbox (with a control group: every "
-                                "process and its tmpfs; else each process's address space)."
-                           ).tag(config=True)
-    cpu_seconds = Integer(_DEFAULTS.cpu_seconds, help="CPU time limit of each kernel process."
-                          ).tag(config=True)
-    file_bytes = Integer(_DEFAULTS.file_bytes, help="Largest file the kernel may write."
-                         ).tag(config=True)
-    open_files = Integer(_DEFAULTS.open_files, help="Open file descriptors.").tag(config=True)
-    processes = Integer(_DEFAULTS.processes, help="Processes and threads of the sandbox."
-                        ).tag(config=True)
-    work_bytes = Integer(_DEFAULTS.work_bytes, help="Size of the kernel's working folder."
-                         ).tag(config=True)
-    tmp_bytes = Integer(_DEFAULTS.tmp_bytes, help="Size of the kernel's /tmp.").tag(config=True)
-    uid_first = Integer(FIRST_UID, help="First uid of the pool leased to kernels (root only)."
-                        ).tag(config=True)
-    uid_count = Integer(UID_COUNT, help="Number of uids in the pool (root only).").tag(config=True)
-    start_seconds = Float(float(KERNEL_STARTUP_SECONDS),
-                          help="How long the sandbox may take to come up.").tag(config=True)
+    # Defaults and help come from Limits, the one definition of every limit.
+    memory_bytes = limit_trait("memory_bytes")
+    cpu_seconds = limit_trait("cpu_seconds")
+    file_bytes = limit_trait("file_bytes")
+    open_files = limit_trait("open_files")
+    processes = limit_trait("processes")
+    work_bytes = limit_trait("work_bytes")
+    tmp_bytes = limit_trait("tmp_bytes")
+    uid_first = limit_trait("uid_first")
+    uid_count = limit_trait("uid_count")
+    start_seconds = limit_trait("kernel_startup_seconds")
     box_tag = Unicode("", help="Tag in the name of the sandbox's folder (sockets, data seed), "
                                "so its owner can remove what a crash left behind.").tag(config=True)
     copy_ignore = List(Unicode(), ["*.ipynb", ".ipynb_checkpoints"],

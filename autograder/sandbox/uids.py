@@ -10,10 +10,8 @@ from pathlib import Path
 from autograder.sandbox.errors import SandboxUnavailable
 from autograder.settings import Limits
 
-_DEFAULTS = Limits()
-# Read with getattr until ``Limits`` carries the uid range itself.
-FIRST_UID = getattr(_DEFAULTS, "uid_first", 61000)
-UID_COUNT = getattr(_DEFAULTS, "uid_count", 4000)
+FIRST_UID = Limits().uid_first
+UID_COUNT = Limits().uid_count
 UID_LOCKS = Path("/run/ownit-uids") if Path("/run").is_dir() else Path("/tmp/ownit-uids")
 
 

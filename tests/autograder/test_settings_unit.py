@@ -86,3 +86,19 @@ def test_the_pipeline_traits_default_to_limits_and_carry_its_help():
         limit_help("output_bytes_per_cell")
     assert JudgeExpectations().max_failures_shown == defaults.failures_shown
     assert SplitExpectations().max_value_bytes == defaults.check_bytes_per_value
+
+
+def test_nbgrader_log_reason_keeps_the_errors_and_our_sandbox_words_not_student_text():
+    from autograder.nbgrader_log import reason
+
+    log = ("[INFO] Converting notebook\n"
+           "[ERROR] There was an error processing assignment: toy\n"
+           "Traceback (most recent call last):\n"
+           "  File \"x.py\", line 1, in <module>\n"
+           "autograder.sandbox.errors.SandboxStartFailed: bwrap: Can't find source path /nope\n"
+           "ValueError: STUDENT-CHOSEN-TEXT\n"
+           "[ERROR] Please see the above traceback for more details.\n")
+    said = reason(log)
+    assert "bwrap: Can't find source path /nope" in said
+    assert "There was an error processing assignment: toy" in said
+    assert "STUDENT-CHOSEN-TEXT" not in said and "above traceback" not in said

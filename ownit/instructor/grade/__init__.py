@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from autograder.assignment import UnknownAssignment, assignment_ids
 from autograder.sandbox import ensure_available
-from autograder.settings import Limits, put_own_scripts_on_path
+from autograder.settings import BrokenConfig, Limits, load_course_config, put_own_scripts_on_path
 from autograder.submission import Part
 from ownit.instructor.grade import course_gradebook, discover, plan, privacy
 from ownit.instructor.grade.exports import EXPORTERS
@@ -47,26 +47,6 @@ class GradeRun:
     seconds: float = 0.0
 
 
-class BrokenConfig(RuntimeError):
-    pass
-
-
-def check_course_config(root: Path) -> None:
-    """A broken nbgrader_config.py is an error here, not a silent fall-back to defaults."""
-    path = root / "nbgrader_config.py"
-    if not path.exists():
-        return
-    from traitlets.config import Config
-
-    try:
-        exec(compile(path.read_text(), str(path), "exec"),  # noqa: S102 - the course's own file
-             {"get_config": Config, "__file__": str(path), "__name__": "nbgrader_config"})
-    except Exception as exc:  # noqa: BLE001 - any failure is reported the same way
-        raise BrokenConfig(f"{path.name} is broken ({type(exc).__name__}: {exc}); nbgrader "
-                           "would ignore it and grade with defaults. Fix it, then grade again."
-                           ) from None
-
-
 def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
           assignment: str | None = None, force: bool = False, quiet: bool = False,
           sandbox: bool = True, limits: Limits | None = None,
@@ -78,7 +58,7 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
     # Absolute paths: workers and kernels run elsewhere, so nothing may depend on this cwd.
     root, submitted, out = root.resolve(), submitted.resolve(), out.resolve()
     put_own_scripts_on_path()  # nbgrader runs alembic by name whenever it opens a gradebook
-    check_course_config(root)
+    load_course_config(root)  # a broken nbgrader_config.py stops here, not in every row
     if sandbox:
         ensure_available()
     known = assignment_ids(root)
@@ -97,7 +77,8 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
     changes: dict[str, str] = {}
     prepared, unprepared = plan.prepare_each(
         root, {s.assignment for s in found if s.assignment in known}, changes)
-    jobs, run.reused = plan.jobs(found, prepared, unprepared, state, work, rows, force=force)
+    jobs, run.reused = plan.jobs(found, prepared, unprepared, state, work, rows, force=force,
+                                 limits=limits)
     for job in jobs:  # a changed exercise regrades every submission of it: say so on each row
         if job.sub.assignment in changes:
             change = changes[job.sub.assignment]

@@ -16,12 +16,11 @@ import nbformat
 
 from autograder.assignment import PreparationFailed, Prepared, prepare
 from autograder.lateness import TIMESTAMP_FILE, BadLateRules
+from autograder.settings import Limits
 from ownit.instructor.grade import course_gradebook
 from ownit.instructor.grade.rows import error_row
 from ownit.instructor.grade.state import State
 from ownit.instructor.grade.submissions import Submission
-
-MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 
 
 @dataclass
@@ -77,8 +76,8 @@ def fingerprint(prepared: Prepared, folder: Path) -> str:
     return digest.hexdigest()
 
 
-def precheck(prepared: Prepared, sub: Submission,
-             staging: Path) -> tuple[Path | None, str | None]:
+def precheck(prepared: Prepared, sub: Submission, staging: Path,
+             limits: Limits) -> tuple[Path | None, str | None]:
     """Checks that need no code to run. Returns the folder to grade, or a problem in words.
     ``staging`` is a folder of this submission's own (numbered, never named after an id)."""
     if sub.folder is None:
@@ -92,9 +91,9 @@ def precheck(prepared: Prepared, sub: Submission,
                       "student's files in and grade again")
     for nb in notebooks:
         size = nb.stat().st_size
-        if size > MAX_NOTEBOOK_BYTES:
+        if size > limits.notebook_bytes:
             return None, (f"{nb.name} is {size // 2**20} MB, over the "
-                          f"{MAX_NOTEBOOK_BYTES // 2**20} MB limit")
+                          f"{limits.notebook_bytes // 2**20} MB limit")
         try:
             nbformat.validate(nbformat.read(nb, as_version=4))
         except Exception as exc:  # noqa: BLE001 - any unreadable notebook is the same problem
@@ -116,8 +115,8 @@ def precheck(prepared: Prepared, sub: Submission,
 
 
 def jobs(found: list[Submission], prepared: dict[str, Prepared], unprepared: dict[str, str],
-         state: State, work: Path, rows: dict[str, dict], *,
-         force: bool) -> tuple[list[Job], int]:
+         state: State, work: Path, rows: dict[str, dict], *, force: bool,
+         limits: Limits) -> tuple[list[Job], int]:
     """The jobs to run, biggest notebooks first (so no long job is left alone at the end), and
     how many submissions were left as graded before. Error rows go into ``rows``."""
     todo, reused = [], 0
@@ -130,7 +129,7 @@ def jobs(found: list[Submission], prepared: dict[str, Prepared], unprepared: dic
                 state.record(key, None)
                 continue
             folder, problem = precheck(prepared[sub.assignment], sub,
-                                       work / "renamed" / str(number))
+                                       work / "renamed" / str(number), limits)
             if problem:
                 rows[key] = error_row(sub.student, sub.assignment, problem)
                 state.record(key, {"fingerprint": None, "row": rows[key]})

@@ -16,8 +16,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+from autograder.settings import Limits
+
 MAX_ID_BYTES = 200
+LIMITS = Limits()  # what a submitted archive may be (size, entries, depth, path length)
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,6 @@ class Submission:
 ID_PUNCTUATION = set(" ._-@+")
 # What archivers and operating systems leave beside submissions; anything else gets a row.
 JUNK = {".DS_Store", "Thumbs.db", "desktop.ini", ".ipynb_checkpoints", "__MACOSX", ".git"}
-MAX_ENTRIES = 5_000  # files and folders in one archive
-MAX_DEPTH = 16  # folder levels in one archive
-MAX_NAME = 400  # characters of one path in an archive
 ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 
 
@@ -90,7 +89,7 @@ def _member_problem(info: zipfile.ZipInfo) -> str | None:
     if name.startswith(("/", "\\")) or ".." in Path(name).parts or stat.S_ISLNK(mode) or \
             ":" in name.split("/")[0]:
         return f"an unsafe path ({name[:80]!a})"
-    if len(name) > MAX_NAME or name.count("/") > MAX_DEPTH:
+    if len(name) > LIMITS.archive_name_chars or name.count("/") > LIMITS.archive_depth:
         return f"a path too long or too deep ({name[:60]!a}...)"
     if info.flag_bits & 0x1:
         return "an encrypted (password-protected) file: ask for it without a password"
@@ -106,17 +105,18 @@ def unzip(archive: Path, dest: Path) -> str | None:
     try:
         with zipfile.ZipFile(archive) as zf:
             members = zf.infolist()
-            if len(members) > MAX_ENTRIES:
-                return f"{archive.name} holds {len(members)} entries, over the {MAX_ENTRIES} limit"
+            if len(members) > LIMITS.archive_entries:
+                return (f"{archive.name} holds {len(members)} entries, over the "
+                        f"{LIMITS.archive_entries} limit")
             total = 0
             for info in members:
                 problem = _member_problem(info)
                 if problem:
                     return f"{archive.name} holds {problem}; nothing was unpacked"
                 total += info.file_size
-            if total > MAX_UNPACKED_BYTES:
+            if total > LIMITS.archive_bytes:
                 return (f"{archive.name} unpacks to {total // 2**20} MB, over the "
-                        f"{MAX_UNPACKED_BYTES // 2**20} MB limit")
+                        f"{LIMITS.archive_bytes // 2**20} MB limit")
             for info in members:
                 target = dest.joinpath(*[part for part in info.filename.split("/") if part])
                 if info.is_dir():
