@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ from autograder.settings import (
     course_config,
     harden,
 )
+from autograder.stage_clock import StageClock
 from autograder.warm_kernel import EarlyKernel
 
 # nbgrader's gradebook logs SQLAlchemy "not in session" warnings on every autograde; they are
@@ -64,6 +66,7 @@ class SubmissionResult:
     feedback: dict[str, str] = field(default_factory=dict)  # notebook name -> HTML page
     timestamp: str | None = None  # from timestamp.txt, as nbgrader read it (ISO, UTC)
     late_penalties: dict[str, float] = field(default_factory=dict)  # notebook -> points off
+    seconds: dict[str, float] = field(default_factory=dict)  # stage -> seconds (stage_clock)
 
     @property
     def late_penalty(self) -> float:
@@ -115,6 +118,8 @@ def grade_submission(prepared: Prepared, submission: Path, student_id: str,
 def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sandbox: bool,
            limits: Limits, render: bool, early_kernel: EarlyKernel | None) -> SubmissionResult:
     aid = prepared.assignment_id
+    clock = StageClock()
+    started = time.perf_counter()
     work.mkdir(parents=True, exist_ok=True)
     shutil.copy(prepared.gradebook, work / GRADEBOOK)
     grant_in_worker(work / GRADEBOOK, aid, student_id, prepared.extensions)
@@ -128,11 +133,17 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
     apply_late_rules(config, prepared.late_rules)
     if early_kernel is not None:
         config.ExecuteBounded.early_kernel = early_kernel
+    config.ExecuteBounded.clock = config.JudgeExpectations.clock = clock
     # Grade against the cached source without copying it.
     config.CourseDirectory.source_directory = str(prepared.folder / "solutions")
+    clock.add("setup", time.perf_counter() - started)
+    started = time.perf_counter()
     result = NbGraderAPI(config=config).autograde(aid, student_id, force=True, create=True)
+    steps = sum(clock.seconds.get(s, 0.0) for s in ("kernel_start", "execute", "judge"))
+    clock.add("nbgrader", time.perf_counter() - started - steps)
     if not result["success"]:
         raise GradingFailed(_reason(result.get("log") or result.get("error") or ""))
+    started = time.perf_counter()
 
     graded_dir = work / AUTOGRADED_DIRECTORY / student_id / aid
     verdicts = _verdicts(work / GRADEBOOK, aid, student_id)
@@ -173,16 +184,19 @@ def _grade(prepared: Prepared, submission: Path, student_id: str, work: Path, sa
         score=sum(p.score for p in auto), max_score=sum(p.max_score for p in auto),
         parts=parts, manual_max_score=sum(p.max_score for p in parts if p.manual),
         autograded=autograded, timestamp=verdicts.timestamp,
-        late_penalties=verdicts.late_penalties)
+        late_penalties=verdicts.late_penalties, seconds=clock.seconds)
+    clock.add("verdicts", time.perf_counter() - started)
     if render:
         # Imported here: ``ownit check`` never renders a page, and its latency counts.
         from autograder.feedback import feedback_html, read_notebook
 
-        for name in prepared.notebook_names():
-            result.feedback[name] = feedback_html(
-                assignment=aid, notebook=name, submitted=read_notebook(placed / f"{name}.ipynb"),
-                release=nbformat.read(prepared.release_dir / f"{name}.ipynb", as_version=4),
-                parts=parts, folder=prepared.release_dir, limits=limits)
+        with clock.stage("render"):
+            for name in prepared.notebook_names():
+                result.feedback[name] = feedback_html(
+                    assignment=aid, notebook=name,
+                    submitted=read_notebook(placed / f"{name}.ipynb"),
+                    release=nbformat.read(prepared.release_dir / f"{name}.ipynb", as_version=4),
+                    parts=parts, folder=prepared.release_dir, limits=limits)
     return result
 
 

@@ -166,6 +166,8 @@ def _cmd_grade(args: argparse.Namespace) -> int:
           f"the last run, {run.errors} not graded (status error) in {run.seconds:.1f} s.")
     print(f"Wrote {args.out / 'grades.csv'}, {args.out / 'gradebook.csv'}, "
           f"{args.out / 'report.html'} and {args.out / 'feedback'}/.")
+    if args.profile:
+        print(run.profile(), file=sys.stderr)
     return EXIT_OK
 
 
@@ -223,6 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
                                        "<student>.zip archives, or a Canvas or Moodle download.")
     grade.add_argument("submitted", type=Path, metavar="SUBMITTED")
     grade.add_argument("--out", type=Path, required=True, metavar="OUT")
+    grade.add_argument("--profile", action="store_true",
+                       help="print where the time went, stage by stage (on stderr)")
     grade.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="grade on the workers of a running dask.distributed cluster "
                             "(e.g. tcp://10.0.0.5:8786; needs ownit[cluster])")

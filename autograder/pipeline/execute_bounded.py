@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import nullcontext
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_code_cell, new_output
@@ -19,6 +20,7 @@ from autograder.pipeline.markers import (
     TIME_LIMIT,
 )
 from autograder.settings import limit_trait
+from autograder.stage_clock import StageClock
 from autograder.warm_kernel import EarlyKernel
 
 OUTPUT_MESSAGES = {"stream", "display_data", "update_display_data", "execute_result", "error"}
@@ -50,6 +52,20 @@ class ExecuteBounded(Execute):
                             help="A kernel started before grading (ownit check, unsandboxed): "
                                  "the first notebook runs in it instead of a new one.") \
         .tag(config=True)
+
+    clock = Instance(StageClock, allow_none=True,
+                     help="Times kernel start and execution (ownit grade --profile).") \
+        .tag(config=True)
+
+    # nbconvert's preprocess starts the kernel through these synchronous wrappers (nbclient
+    # binds them to its own async methods, so overriding those would not be seen).
+    def start_new_kernel(self, **kwargs):
+        with self.clock.stage("kernel_start") if self.clock else nullcontext():
+            return super().start_new_kernel(**kwargs)
+
+    def start_new_kernel_client(self):
+        with self.clock.stage("kernel_start") if self.clock else nullcontext():
+            return super().start_new_kernel_client()
 
     def preprocess(self, nb, resources, km=None):
         self._deadline = time.monotonic() + self.notebook_timeout
@@ -107,7 +123,8 @@ class ExecuteBounded(Execute):
         self.timeout = max(1, int(min(self._cell_timeout, remaining)))
         self._started = time.monotonic()
         try:
-            cell, resources = super().preprocess_cell(cell, resources, cell_index)
+            with self.clock.stage("execute") if self.clock else nullcontext():
+                cell, resources = super().preprocess_cell(cell, resources, cell_index)
         except CellTimeoutError:
             # The kernel neither finished nor sent output in time (an endless loop that ignores
             # interrupts, a wedged kernel): one strike, like a timed-out reply.

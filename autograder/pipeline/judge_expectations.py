@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import nullcontext
 
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Instance
 
 from autograder.expect import same
 from autograder.pipeline.cells import error_output, grader_meta, is_test
 from autograder.pipeline.markers import ASSERT_MARK, HIDDEN_BEGIN, PRELUDE_ID, RECORD_MIME
 from autograder.settings import Limits, limit_trait
+from autograder.stage_clock import StageClock
 
 
 def _records(cell) -> list[dict]:
@@ -179,8 +182,14 @@ class JudgeExpectations(NbGraderPreprocessor):
     (failed, with the hint) for nbgrader's ``SaveAutoGrades`` to score. The prelude goes."""
 
     max_failures_shown = limit_trait("failures_shown")
+    clock = Instance(StageClock, allow_none=True,
+                     help="Times the judging (ownit grade --profile).").tag(config=True)
 
     def preprocess(self, nb, resources):
+        with self.clock.stage("judge") if self.clock else nullcontext():
+            return self._judge(nb, resources)
+
+    def _judge(self, nb, resources):
         kept = resources.get("ownit", {})
         nb.cells = [c for c in nb.cells if c.get("id") != PRELUDE_ID]
         for cell in nb.cells:

@@ -143,6 +143,23 @@ def test_a_changed_submission_is_regraded(cohort, tmp_path):
     assert rows(out)["bo"]["score"] == "5"
 
 
+def test_profile_says_where_the_time_went_stage_by_stage(cohort, tmp_path):
+    course, subs, _, _ = cohort
+    result = run_grade(course, subs, "--out", tmp_path / "out", "--profile")
+    assert result.returncode == 0, result.stderr
+    table = {line.split()[0]: line.split()[1:] for line in result.stderr.splitlines()
+             if re.match(r"^(discover|plan|setup|kernel_start|execute|judge|nbgrader|verdicts|"
+                         r"render|record|export|wall) ", line)}
+    assert set(table) == {"discover", "plan", "setup", "kernel_start", "execute", "judge",
+                          "nbgrader", "verdicts", "render", "record", "export", "wall"}
+    seconds = {stage: float(values[0]) for stage, values in table.items() if stage != "wall"}
+    assert seconds["kernel_start"] > 0 and seconds["execute"] > 0 and seconds["render"] > 0
+    wall = float(table["wall"][1])
+    assert sum(seconds[s] for s in ("discover", "plan", "record", "export")) < wall, \
+        "the coordinator's stages fit in the run"
+    assert "(4 graded)" in result.stderr
+
+
 @pytest.mark.parametrize("args, message", [
     (["missing-folder", "--out", "o"], "is not a folder"),
     (["{subs}", "--out", "o", "--assignment", "nope"], "no assignment 'nope'"),

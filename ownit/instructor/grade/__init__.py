@@ -28,6 +28,7 @@ from tqdm import tqdm
 from autograder.assignment import UnknownAssignment, assignment_ids
 from autograder.sandbox import ensure_available
 from autograder.settings import BrokenConfig, Limits, load_course_config, put_own_scripts_on_path
+from autograder.stage_clock import STAGES
 from autograder.submission import Part
 from ownit.instructor.grade import course_gradebook, discover, plan, privacy
 from ownit.instructor.grade.exports import EXPORTERS
@@ -45,6 +46,27 @@ class GradeRun:
     reused: int = 0
     errors: int = 0
     seconds: float = 0.0
+    # --profile: seconds per stage, summed. The coordinator's own stages (discover, plan,
+    # record, export) and each submission's (autograder.stage_clock.STAGES, in the worker).
+    stages: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.stages[stage] = self.stages.get(stage, 0.0) + seconds
+
+    def profile(self) -> str:
+        """The per-stage table ``ownit grade --profile`` prints."""
+        graded = max(self.graded, 1)
+        lines = [f"{'stage':<14}{'seconds':>9}{'per submission':>16}   where"]
+        for stage in ("discover", "plan"):
+            lines.append(f"{stage:<14}{self.stages.get(stage, 0):>9.2f}{'':>16}   coordinator")
+        for stage in (*STAGES, "record"):
+            where = "coordinator" if stage == "record" else "worker"
+            total = self.stages.get(stage, 0)
+            lines.append(f"{stage:<14}{total:>9.2f}{total / graded:>16.3f}   {where}")
+        lines.append(f"{'export':<14}{self.stages.get('export', 0):>9.2f}{'':>16}   coordinator")
+        lines.append(f"{'wall clock':<14}{self.seconds:>9.2f}{self.seconds / graded:>16.3f}   "
+                     f"({self.graded} graded)")
+        return "\n".join(lines)
 
 
 def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
@@ -72,8 +94,11 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
     run = GradeRun()
     rows: dict[str, dict] = {}
 
+    stage = time.perf_counter()
     found, notes = discover.submissions(submitted, wanted, known, work, roster)
+    run.add("discover", time.perf_counter() - stage)
 
+    stage = time.perf_counter()
     changes: dict[str, str] = {}
     prepared, unprepared = plan.prepare_each(
         root, {s.assignment for s in found if s.assignment in known}, changes)
@@ -83,13 +108,18 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
         if job.sub.assignment in changes:
             change = changes[job.sub.assignment]
             notes[job.key] = f"{notes[job.key]}; {change}" if job.key in notes else change
+    run.add("plan", time.perf_counter() - stage)
 
     secret = privacy.load_key(privacy.key_path(root)) if pseudonymise else b""
     progress = tqdm(total=len(jobs), unit="submission", desc="grading", file=sys.stderr,
                     disable=quiet or not jobs, dynamic_ncols=True)
     executor = executor or LocalPool(workers or os.cpu_count() or 1)
     for job, outcome in executor.results(jobs, prepared, sandbox, limits):
+        stage = time.perf_counter()
+        for name, seconds in getattr(outcome, "seconds", {}).items():
+            run.add(name, seconds)
         run.graded += record(root, out, job, outcome, state, rows)
+        run.add("record", time.perf_counter() - stage)
         shutil.rmtree(job.scratch, ignore_errors=True)
         sub = job.sub
         progress.set_postfix_str(f"{privacy.pseudonym(secret, sub.student)}/{sub.assignment}"
@@ -98,9 +128,11 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
     progress.close()
     state.save()
 
+    stage = time.perf_counter()
     run.rows = _rows(root, state, wanted, found, rows, notes)
     run.errors = sum(r["status"] == "error" for r in run.rows)
     _export(out, run.rows, state, wanted, secret if pseudonymise else None)
+    run.add("export", time.perf_counter() - stage)
     shutil.rmtree(work, ignore_errors=True)
     run.seconds = time.monotonic() - started
     return run
