@@ -25,5 +25,8 @@ def test_header_states_the_points_its_graded_cells_carry(assignment_id):
     assert stated == [str(total)], f"{assignment_id}: header says {stated}, the cells hold {total}"
     tasks = len(re.findall(r"^## Task \d+", "\n".join(c.source for c in nb.cells), re.M))
     assert f"in {tasks} tasks" in header, f"{assignment_id}: the header miscounts its {tasks} tasks"
-    assert re.search(r"\*\*Time:\*\* about (\d+|N) minutes", header), \
-        f"{assignment_id}: the header gives no time estimate"
+    estimate = re.search(r"\*\*Time:\*\* about [^;(]+\((\d+)-(\d+) minutes", header)
+    assert estimate, f"{assignment_id}: the header gives no time estimate with its range"
+    low, high = map(int, estimate.groups())
+    assert 30 <= low < high <= 240, f"{assignment_id}: {low}-{high} minutes is not a range"
+    assert "About the time:" in header, f"{assignment_id}: the header says not how it was measured"
