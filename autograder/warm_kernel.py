@@ -27,6 +27,8 @@ def imported_libraries(notebook: str) -> list[str]:
         cells = json.loads(open(notebook, encoding="utf-8").read()).get("cells", [])
     except (OSError, ValueError, AttributeError):
         return []
+    if not isinstance(cells, list):  # not a notebook: the check says so once nbformat reads it
+        return []
     for cell in cells:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue

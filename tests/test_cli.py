@@ -105,3 +105,16 @@ def test_start_refuses_a_busy_port_with_advice():
         result = run("start", "--no-browser", "--port", str(port))
     assert result.returncode == 2
     assert "already in use" in result.stderr and f"--port {port + 1}" in result.stderr
+
+
+def test_check_skips_the_iri_grammar_and_still_validates_notebooks(tmp_path):
+    """ownit check leaves out rfc3987_syntax (0.6 s of Lark grammar, for a format no notebook
+    schema uses); nbformat's validation still rejects a broken notebook."""
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text('{"cells": 3, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    code = ("import sys\nfrom ownit.cli import main\ncode = main(['check', sys.argv[1]])\n"
+            "print('LOADED' if sys.modules.get('rfc3987_syntax') else 'SKIPPED', code)\n")
+    result = subprocess.run([sys.executable, "-c", code, str(broken)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert "SKIPPED 2" in result.stdout, result.stdout + result.stderr
+    assert "is not a valid notebook" in result.stderr

@@ -70,8 +70,9 @@ def _read(notebook: Path) -> None:
     try:
         nb = nbformat.read(notebook, as_version=4)
         nbformat.validate(nb)
-    except (ValueError, nbformat.ValidationError) as exc:
-        raise BadInput(f"{notebook} is not a valid notebook ({str(exc).splitlines()[0]}). "
+    except Exception as exc:  # noqa: BLE001 - nbformat raises TypeError, KeyError, ... too
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise BadInput(f"{notebook} is not a valid notebook ({first}). "
                        "If you edited it by hand, restore it from JupyterLab's "
                        "File > Revert Notebook to Checkpoint, or from git.") from None
 
