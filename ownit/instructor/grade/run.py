@@ -39,15 +39,22 @@ class Executor(Protocol):
                 limits: Limits) -> Iterator[tuple[Job, Outcome]]: ...
 
 
-def _die_with_coordinator() -> None:
-    """Worker initializer: if the coordinator is killed (even with -9), its workers die too, and
-    with them their sandboxes (bubblewrap's --die-with-parent): nothing grades on unseen."""
+def _start_worker() -> None:
+    """Worker initializer. If the coordinator is killed (even with -9), its workers die too, and
+    with them their sandboxes (bubblewrap's --die-with-parent): nothing grades on unseen.
+
+    And a fresh event loop: a worker forked from a process that had run one (a notebook calling
+    grade(), a test session) inherits it, and with it an epoll instance its sibling workers share,
+    so one worker's kernel replies could wake another and a kernel start wait forever."""
     if sys.platform.startswith("linux"):
         import ctypes
         import signal
 
         PR_SET_PDEATHSIG = 1
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    from jupyter_core.utils import ensure_event_loop
+
+    ensure_event_loop().close()  # the inherited loop (or a new one): the next call makes its own
 
 
 class LocalPool:
@@ -61,7 +68,7 @@ class LocalPool:
     def results(self, jobs, prepared, sandbox, limits):
         context = get_context("fork" if sys.platform.startswith("linux") else "spawn")
         with ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
-                                 initializer=_die_with_coordinator) as pool:
+                                 initializer=_start_worker) as pool:
             futures = {pool.submit(grade_job, prepared[job.sub.assignment], str(job.folder),
                                    job.sub.student, str(job.scratch), sandbox, limits): job
                        for job in jobs}
