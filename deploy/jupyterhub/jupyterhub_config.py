@@ -26,6 +26,10 @@ STATE = os.environ.get("OWNIT_HUB_STATE", "/srv/jupyterhub")
 LEARNER_ENV = os.environ.get("OWNIT_LEARNER_ENV", "/opt/ownit-learner")
 # The instructors' environment: the course clone's own venv (ownit, nbgrader's formgrader).
 INSTRUCTOR_ENV = os.environ.get("OWNIT_INSTRUCTOR_ENV", "/srv/ownit/course/.venv")
+# The instructor's course root (a clone of the repository, mode 0700): their server opens there.
+COURSE_ROOT = os.environ.get("OWNIT_COURSE_ROOT", "/srv/ownit/course")
+# The teaching notebooks, published read-only by the instructor; each learner gets a copy.
+COURSE_SHARE = os.environ.get("OWNIT_COURSE_SHARE", "/srv/ownit/share/course")
 INSTRUCTORS = os.environ.get("OWNIT_INSTRUCTORS_GROUP", "ownit-instructors")
 LEARNERS = os.environ.get("OWNIT_LEARNERS_GROUP", "ownit-learners")
 
@@ -67,6 +71,17 @@ def _is_instructor(name: str) -> bool:
     return name in group.gr_mem or pwd.getpwnam(name).pw_gid == group.gr_gid
 
 
+# Run as the learner (the spawner has switched to their uid before this starts): the folder
+# nbgrader's exchange fetches assignments into (Exchange.assignment_dir, ~/exercises, in
+# /etc/jupyter/nbgrader_config.py), and a copy of the teaching notebooks on the first start,
+# so ~ is a learner's copy of the course (exercises/ and course/) for `ownit check`.
+LEARNER_START = (
+    'mkdir -p "$HOME/exercises" && '
+    'if [ -d "$OWNIT_COURSE_SHARE" ] && [ ! -e "$HOME/course" ]; then '
+    'cp -R "$OWNIT_COURSE_SHARE" "$HOME/course"; fi; '
+    'exec "$0" -m jupyterhub.singleuser "$@"')
+
+
 def _environment(env_dir: str) -> dict:
     environment = {
         "PATH": f"{env_dir}/bin:/usr/local/bin:/usr/bin:/bin",
@@ -84,9 +99,13 @@ def _environment(env_dir: str) -> dict:
 
 def pre_spawn_hook(spawner) -> None:
     """A learner gets the learner environment; an instructor the full course install."""
-    env_dir = INSTRUCTOR_ENV if _is_instructor(spawner.user.name) else LEARNER_ENV
-    spawner.cmd = [f"{env_dir}/bin/python", "-m", "jupyterhub.singleuser"]
-    spawner.environment = _environment(env_dir)
+    if _is_instructor(spawner.user.name):
+        spawner.cmd = [f"{INSTRUCTOR_ENV}/bin/python", "-m", "jupyterhub.singleuser"]
+        spawner.environment = _environment(INSTRUCTOR_ENV)
+        spawner.notebook_dir = COURSE_ROOT  # formgrader finds the course's nbgrader_config.py
+        return
+    spawner.cmd = ["/bin/sh", "-c", LEARNER_START, f"{LEARNER_ENV}/bin/python"]
+    spawner.environment = {**_environment(LEARNER_ENV), "OWNIT_COURSE_SHARE": COURSE_SHARE}
 
 
 c.Spawner.pre_spawn_hook = pre_spawn_hook

@@ -18,3 +18,6 @@ c.CourseDirectory.course_id = COURSE_ID  # "ownit-module-6"
 # folder in it (inbound 2733, outbound 0755, feedback 0711) is made by the instructor's release.
 c.Exchange.root = os.environ.get("OWNIT_EXCHANGE", "/srv/nbgrader/exchange")
 c.Exchange.timezone = "UTC"
+# Learners fetch into ~/exercises/<assignment>/ (the hub's start-up makes the folder), so their
+# home holds exercises/ as a copy of the course does, and `ownit check` finds it.
+c.Exchange.assignment_dir = os.path.join(os.path.expanduser("~"), "exercises")

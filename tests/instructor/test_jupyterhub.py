@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import importlib.metadata
 import importlib.util
+import json
 import os
 import secrets
 import shutil
@@ -81,7 +83,8 @@ class Cohort:
         self.config_dir = base / "etc-jupyter"
         self.learner_env = base / "ownit-learner"
         self.state = base / "hub-state"
-        self.course = instructor.home / "course"
+        self.share = base / "share" / "course"  # the teaching notebooks, published read-only
+        self.course = base / "course"  # as the guide's /srv/ownit/course: its own mode guards it
         self.url = ""
         self.password = secrets.token_urlsafe(16)
 
@@ -125,6 +128,16 @@ def _learner_env(cohort: Cohort) -> None:
                           check=True).stdout.strip()
     (Path(site) / "ownit-learner-dependencies.pth").write_text(
         sysconfig.get_paths()["purelib"] + "\n")
+    # The dependencies' commands (nbgrader runs `alembic`), as pip would have written them.
+    for entry in importlib.metadata.entry_points(group="console_scripts"):
+        script = cohort.learner_env / "bin" / entry.name
+        if entry.dist is None or entry.dist.name == "ownit" or script.exists():
+            continue
+        module, _, attr = entry.value.partition(":")
+        call = f"from {module} import {attr.split('.')[0]}\nsys.exit({attr}())" if attr else (
+            f"import runpy\nrunpy.run_module({module!r}, run_name='__main__')")
+        script.write_text(f"#!{learner_python}\nimport sys\n{call}\n")
+        script.chmod(0o755)
     subprocess.run(["chmod", "-R", "a+rX", cohort.learner_env], check=True)
 
 
@@ -135,6 +148,9 @@ def _course(cohort: Cohort) -> None:
     cohort.config_dir.mkdir(mode=0o755)
     shutil.copy(DEPLOY / "nbgrader_config.py", cohort.config_dir / "nbgrader_config.py")
     os.chmod(cohort.config_dir / "nbgrader_config.py", 0o644)
+    cohort.share.mkdir(parents=True)
+    (cohort.share / "00_start_here.ipynb").write_text("{}")
+    subprocess.run(["chmod", "-R", "a+rX", cohort.base / "share"], check=True)
     cohort.exchange.mkdir()
     os.chmod(cohort.exchange, 0o777)  # as the guide makes /srv/nbgrader/exchange
 
@@ -148,7 +164,8 @@ def _hub(cohort: Cohort):
     env = {
         "PATH": f"{_proxy_bin()}:{PYTHON.parent}:/usr/bin:/bin", "LANG": "C.UTF-8",
         "OWNIT_HUB_STATE": str(cohort.state), "OWNIT_LEARNER_ENV": str(cohort.learner_env),
-        "OWNIT_INSTRUCTOR_ENV": sys.prefix, "OWNIT_HUB_URL": cohort.url,
+        "OWNIT_INSTRUCTOR_ENV": sys.prefix, "OWNIT_COURSE_ROOT": str(cohort.course),
+        "OWNIT_COURSE_SHARE": str(cohort.share), "OWNIT_HUB_URL": cohort.url,
         "OWNIT_HUB_API_URL": f"http://127.0.0.1:{_free_port()}",
         "OWNIT_PROXY_API_URL": f"http://127.0.0.1:{_free_port()}", **cohort.nbgrader_env,
     }
@@ -309,6 +326,10 @@ def test_each_learner_has_their_own_server_progress_file_and_learner_environment
             cohort.learner_env / "bin" / "python").resolve()
         assert Path(f"/proc/{pid}/cmdline").read_bytes().startswith(
             str(cohort.learner_env / "bin" / "python").encode())
+        # The first start gave the learner a folder for assignments and the teaching notebooks.
+        copy = user.home / "course" / "00_start_here.ipynb"
+        assert copy.is_file() and copy.stat().st_uid == user.uid
+        assert (user.home / "exercises").is_dir()
         # The learner's environment: the check and the grading core, not the instructor side.
         py = cohort.learner_env / "bin" / "python"
         ran = cohort.as_learner(key, py, "-c", "import ownit.check, autograder.expect, "
@@ -327,15 +348,19 @@ def stat_mode(path: Path) -> int:
 def round_trip(cohort):
     """release, fetch and submit as each learner, collect, ownit grade, feedback both ways."""
     cohort.as_instructor(PYTHON, "-m", "nbgrader", "release_assignment", "toy")
-    submitted = {}
+    checked = {}
     for key, user in cohort.learners.items():
         cohort.nbgrader_as_learner(key, "fetch_assignment", "toy")
-        notebook = user.home / "toy" / "toy.ipynb"
+        notebook = user.home / "exercises" / "toy" / "toy.ipynb"
         nb = toy_course.with_answers(nbformat.read(notebook, as_version=4), **ANSWERS[key])
         nbformat.write(nb, notebook)
         user.give(notebook)
+        # The learner checks their work first, with the learner package's own `ownit check`.
+        ran = cohort.as_learner(key, cohort.learner_env / "bin" / "ownit", "check", "--json",
+                                notebook, check=False)
+        assert ran.returncode in (0, 1), ran.stderr[-3000:]  # 1: a part failed
+        checked[key] = json.loads(ran.stdout)
         cohort.nbgrader_as_learner(key, "submit", "toy")
-        submitted[key] = notebook
     cohort.as_instructor(PYTHON, "-m", "nbgrader", "collect", "toy")
     cohort.as_instructor(PYTHON.parent / "ownit", "grade", "submitted", "--out", "grading",
                          timeout=300)
@@ -343,7 +368,7 @@ def round_trip(cohort):
     cohort.as_instructor(PYTHON, "-m", "nbgrader", "release_feedback", "toy")
     for key in cohort.learners:
         cohort.nbgrader_as_learner(key, "fetch_feedback", "toy")
-    return {"staged": staged.stdout}
+    return {"staged": staged.stdout, "checked": checked}
 
 
 @pytest.mark.slow
@@ -358,8 +383,11 @@ def test_the_exchange_round_trip_grades_each_learner_and_returns_their_own_feedb
         row = rows[user.name]
         assert (row["status"], float(row["score"])) == ("graded", EXPECTED_SCORE[key]), row
     assert "2 feedback page(s)" in round_trip["staged"]
+    # Before submitting, each learner's check ran the visible test only (no solutions/ there).
+    visible = {key: (c["score"], c["max_score"]) for key, c in round_trip["checked"].items()}
+    assert visible == {"a": (1, 1), "b": (0, 1)}, round_trip["checked"]
     for key, user in cohort.learners.items():
-        pages = list((user.home / "toy" / "feedback").glob("*/toy.html"))
+        pages = list((user.home / "exercises" / "toy" / "feedback").glob("*/toy.html"))
         assert len(pages) == 1, pages
         page = pages[0].read_text(encoding="utf-8")
         other = "b" if key == "a" else "a"
@@ -379,8 +407,8 @@ def test_a_learner_cannot_read_solutions_the_gradebook_or_another_learners_work(
         course / "gradebook.db",
         course / "submitted" / b.name / "toy" / "toy.ipynb",
         course / "grading" / "grades.csv",
-        b.home / "toy" / "toy.ipynb",
-        next((b.home / "toy" / "feedback").glob("*/toy.html")),
+        b.home / "exercises" / "toy" / "toy.ipynb",
+        next((b.home / "exercises" / "toy" / "feedback").glob("*/toy.html")),
     ]
     for path in forbidden:
         assert path.is_file(), path  # it exists: the refusal below is about permissions
