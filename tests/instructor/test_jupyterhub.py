@@ -152,7 +152,9 @@ def _course(cohort: Cohort) -> None:
     (cohort.share / "00_start_here.ipynb").write_text("{}")
     subprocess.run(["chmod", "-R", "a+rX", cohort.base / "share"], check=True)
     cohort.exchange.mkdir()
-    os.chmod(cohort.exchange, 0o777)  # as the guide makes /srv/nbgrader/exchange
+    # As the guide makes /srv/nbgrader/exchange: the 0777 nbgrader checks for, plus the sticky
+    # bit (which its check ignores), so no learner can rename the course's folder in it.
+    os.chmod(cohort.exchange, 0o1777)
 
 
 @contextlib.contextmanager
@@ -418,6 +420,10 @@ def test_a_learner_cannot_read_solutions_the_gradebook_or_another_learners_work(
         ran = cohort.as_learner("a", "ls", folder, check=False)
         assert ran.returncode != 0 and "Permission denied" in ran.stderr, folder
     assert stat_mode(course) == 0o700 and stat_mode(inbound) == 0o2733
+    assert stat_mode(cohort.exchange) == 0o1777  # nbgrader's release left the sticky bit alone
+    moved = cohort.as_learner("a", "mv", cohort.exchange / COURSE_ID, cohort.exchange / "x",
+                              check=False)
+    assert moved.returncode != 0, "a learner could rename the course's exchange folder"
     # What is meant to be shared is readable: the released exercise.
     released = cohort.exchange / COURSE_ID / "outbound" / "toy" / "toy.ipynb"
     assert cohort.as_learner("a", "cat", released).stdout.startswith("{")
