@@ -81,6 +81,8 @@ LEARNER_START = (
     'cp -R "$OWNIT_COURSE_SHARE" "$HOME/course"; fi; '
     'exec "$0" -m jupyterhub.singleuser "$@"')
 
+INSTRUCTOR_START = 'cd "$OWNIT_ROOT" && exec "$0" -m jupyterhub.singleuser "$@"'
+
 
 def _environment(env_dir: str) -> dict:
     environment = {
@@ -100,9 +102,11 @@ def _environment(env_dir: str) -> dict:
 def pre_spawn_hook(spawner) -> None:
     """A learner gets the learner environment; an instructor the full course install."""
     if _is_instructor(spawner.user.name):
-        spawner.cmd = [f"{INSTRUCTOR_ENV}/bin/python", "-m", "jupyterhub.singleuser"]
-        spawner.environment = _environment(INSTRUCTOR_ENV)
-        spawner.notebook_dir = COURSE_ROOT  # formgrader finds the course's nbgrader_config.py
+        # formgrader reads nbgrader_config.py from the server's working folder (the spawner
+        # starts it in the home folder), so the server starts in the course root.
+        spawner.cmd = ["/bin/sh", "-c", INSTRUCTOR_START, f"{INSTRUCTOR_ENV}/bin/python"]
+        spawner.environment = {**_environment(INSTRUCTOR_ENV), "OWNIT_ROOT": COURSE_ROOT}
+        spawner.notebook_dir = COURSE_ROOT
         return
     spawner.cmd = ["/bin/sh", "-c", LEARNER_START, f"{LEARNER_ENV}/bin/python"]
     spawner.environment = {**_environment(LEARNER_ENV), "OWNIT_COURSE_SHARE": COURSE_SHARE}

@@ -53,7 +53,8 @@ DEPLOY = ROOT / "deploy" / "jupyterhub"
 WHAT = "the JupyterHub deployment"
 ANSWERS = {  # each learner's answers, with a line that marks the page as theirs
     "a": {"shout": "def shout(word):\n    # marker-of-a\n    return word.upper() + '!'",
-          "count": "def count(words):\n    return len(words)"},
+          "count": "def count(words):\n    return len(words)",
+          "essay": "Shouting adds noise when the channel needs calm."},  # graded by hand
     "b": {"shout": "def shout(word):\n    # marker-of-b\n    return word",
           "count": "def count(words):\n    return len(words)"},
 }
@@ -170,8 +171,11 @@ def _hub(cohort: Cohort):
         "OWNIT_COURSE_SHARE": str(cohort.share), "OWNIT_HUB_URL": cohort.url,
         "OWNIT_HUB_API_URL": f"http://127.0.0.1:{_free_port()}",
         "OWNIT_PROXY_API_URL": f"http://127.0.0.1:{_free_port()}", **cohort.nbgrader_env,
+        # The instructor's own group (useradd made one) is the instructors' group here.
+        "OWNIT_INSTRUCTORS_GROUP": cohort.instructor.name,
     }
-    allowed = [f"--Authenticator.allowed_users={u.name}" for u in cohort.learners.values()]
+    users = [cohort.instructor, *cohort.learners.values()]
+    allowed = [f"--Authenticator.allowed_users={u.name}" for u in users]
     log = open(cohort.base / "hub.log", "w+b")  # closed in the finally
     hub = subprocess.Popen(
         [PYTHON.parent / "jupyterhub", "-f", DEPLOY / "jupyterhub_config.py",
@@ -252,10 +256,10 @@ def _settle(user) -> bool:
     return not user.pids()
 
 
-def _login(cohort: Cohort, key: str) -> requests.Session:
+def _login(cohort: Cohort, user) -> requests.Session:
     """Log in through the hub's form, as a browser does (the form's _xsrf token included)."""
     session = requests.Session()
-    name = cohort.learners[key].name
+    name = user.name
     session.get(f"{cohort.url}/hub/login", timeout=10).raise_for_status()
     xsrf = session.cookies.get("_xsrf")
     answer = session.post(f"{cohort.url}/hub/login",
@@ -272,27 +276,29 @@ def _api(session: requests.Session, cohort: Cohort, method: str, path: str, **kw
                            headers={"X-XSRFToken": xsrf}, **kw)
 
 
+def _start_server(cohort: Cohort, user) -> str:
+    """Log ``user`` in, start their server through the hub's REST API; a token of theirs."""
+    session = _login(cohort, user)
+    started = _api(session, cohort, "POST", f"/users/{user.name}/server")
+    assert started.status_code in (201, 202), started.text[:500]
+    deadline = time.monotonic() + 120
+    while True:
+        model = _api(session, cohort, "GET", f"/users/{user.name}").json()
+        server = model.get("servers", {}).get("")
+        if server and server.get("ready"):
+            break
+        assert time.monotonic() < deadline, f"{user.name}'s server never got ready: {model}"
+        time.sleep(0.5)
+    made = _api(session, cohort, "POST", f"/users/{user.name}/tokens",
+                json={"note": "test", "expires_in": 900})
+    assert made.status_code == 201, made.text[:500]
+    return made.json()["token"]
+
+
 @pytest.fixture(scope="module")
 def servers(cohort):
-    """Each learner logged in, their server started through the hub's REST API, and a token."""
-    tokens = {}
-    for key, user in cohort.learners.items():
-        session = _login(cohort, key)
-        started = _api(session, cohort, "POST", f"/users/{user.name}/server")
-        assert started.status_code in (201, 202), started.text[:500]
-        deadline = time.monotonic() + 120
-        while True:
-            model = _api(session, cohort, "GET", f"/users/{user.name}").json()
-            server = model.get("servers", {}).get("")
-            if server and server.get("ready"):
-                break
-            assert time.monotonic() < deadline, f"{user.name}'s server never got ready: {model}"
-            time.sleep(0.5)
-        made = _api(session, cohort, "POST", f"/users/{user.name}/tokens",
-                    json={"note": "test", "expires_in": 900})
-        assert made.status_code == 201, made.text[:500]
-        tokens[key] = made.json()["token"]
-    return tokens
+    """Each learner logged in, their server started, and a token of theirs."""
+    return {key: _start_server(cohort, user) for key, user in cohort.learners.items()}
 
 
 def _server_process(user) -> int:
@@ -448,3 +454,47 @@ def test_staging_feedback_leaves_out_a_submission_that_did_not_come_through_the_
     assert (target / "timestamp.txt").is_file()
     with pytest.raises(FileNotFoundError, match="ownit grade"):
         exchange_feedback.stage(tmp_path / "nowhere", root)
+
+
+def _formgrader(cohort: Cohort, user, token: str, method: str, path: str, **kw):
+    return requests.request(method, f"{cohort.url}/user/{user.name}/formgrader/api{path}",
+                            headers={"Authorization": f"token {token}"}, timeout=60,
+                            allow_redirects=False, **kw)
+
+
+@pytest.mark.slow
+def test_the_instructor_grades_by_hand_in_formgrader_and_ownit_grade_counts_it(
+        cohort, servers, round_trip):
+    instructor = cohort.instructor
+    token = _start_server(cohort, instructor)
+    pid = _server_process(instructor)
+    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    assert cmdline[0].startswith(str(PYTHON.parent).encode()), cmdline  # the full install
+    assert _environ(pid)["JUPYTERHUB_ROOT_DIR"] == str(cohort.course)  # it opens the course
+    assert Path(f"/proc/{pid}/cwd").resolve() == cohort.course.resolve()
+    # formgrader sees what `ownit grade` put in the course's gradebook
+    listed = _formgrader(cohort, instructor, token, "GET", "/submitted_notebooks/toy/toy")
+    assert listed.status_code == 200 and listed.text.startswith("["), listed.text[-1000:]
+    notebooks = {nb["student"]: nb for nb in listed.json()}
+    assert set(notebooks) == {u.name for u in cohort.learners.values()}
+    a = cohort.learners["a"]
+    assert notebooks[a.name]["needs_manual_grade"]
+    grades = _formgrader(cohort, instructor, token, "GET", "/grades",
+                         params={"submission_id": notebooks[a.name]["id"]}).json()
+    essay = next(g for g in grades if g["name"] == "essay")
+    graded = _formgrader(cohort, instructor, token, "PUT", f"/grade/{essay['id']}",
+                         json={"manual_score": 3})
+    assert graded.status_code == 200, graded.text[:500]
+    # a learner's server has no formgrader, and the instructor's is not the learners'
+    learner_try = _formgrader(cohort, a, servers["a"], "GET", "/assignments")
+    assert learner_try.status_code == 404, learner_try.status_code
+    other = requests.get(f"{cohort.url}/user/{instructor.name}/api/contents",
+                         headers={"Authorization": f"token {servers['a']}"}, timeout=10,
+                         allow_redirects=False)
+    assert other.status_code in (302, 403), other.status_code
+    # `ownit grade` again: the hand-graded points are in grades.csv
+    cohort.as_instructor(PYTHON.parent / "ownit", "grade", "submitted", "--out", "grading",
+                         timeout=300)
+    with open(cohort.course / "grading" / "grades.csv", newline="", encoding="utf-8") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert float(rows[a.name]["score"]) == EXPECTED_SCORE["a"] + 3, rows[a.name]
