@@ -109,6 +109,9 @@ def pre_spawn_hook(spawner) -> None:
         spawner.notebook_dir = COURSE_ROOT
         return
     spawner.cmd = ["/bin/sh", "-c", LEARNER_START, f"{LEARNER_ENV}/bin/python"]
+    # nbgrader's instructor tools stay off in a learner's server (its Assignments tab stays on).
+    spawner.args = [f"--ServerApp.jpserver_extensions=nbgrader.server_extensions.{name}=False"
+                    for name in ("formgrader", "course_list")]
     spawner.environment = {**_environment(LEARNER_ENV), "OWNIT_COURSE_SHARE": COURSE_SHARE}
 
 

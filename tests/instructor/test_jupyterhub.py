@@ -139,6 +139,14 @@ def _learner_env(cohort: Cohort) -> None:
             f"import runpy\nrunpy.run_module({module!r}, run_name='__main__')")
         script.write_text(f"#!{learner_python}\nimport sys\n{call}\n")
         script.chmod(0o755)
+    # The data files (nbconvert's templates, JupyterLab's extensions) and the server
+    # extensions pip would have put and enabled there: JupyterLab's and nbgrader's.
+    (cohort.learner_env / "share").mkdir()
+    (cohort.learner_env / "share" / "jupyter").symlink_to(Path(sys.prefix) / "share" / "jupyter")
+    enabled = Path("etc") / "jupyter" / "jupyter_server_config.d"
+    (cohort.learner_env / enabled).mkdir(parents=True)
+    for name in ("jupyterlab.json", "nbgrader.json", "jupyter_server_terminals.json"):
+        shutil.copy(Path(sys.prefix) / enabled / name, cohort.learner_env / enabled / name)
     subprocess.run(["chmod", "-R", "a+rX", cohort.learner_env], check=True)
 
 
@@ -322,6 +330,8 @@ def test_each_learner_has_their_own_server_progress_file_and_learner_environment
         auth = {"Authorization": f"token {servers[key]}"}
         own = requests.get(f"{cohort.url}/user/{user.name}/api/status", headers=auth, timeout=10)
         assert own.status_code == 200, own.text[:500]
+        lab = requests.get(f"{cohort.url}/user/{user.name}/lab", headers=auth, timeout=30)
+        assert lab.status_code == 200 and "JupyterLab" in lab.text, lab.status_code
         theirs = requests.get(f"{cohort.url}/user/{other.name}/api/contents", headers=auth,
                               timeout=10, allow_redirects=False)
         assert theirs.status_code in (302, 403), (key, theirs.status_code)
@@ -352,13 +362,31 @@ def stat_mode(path: Path) -> int:
     return path.stat().st_mode & 0o7777
 
 
+def _assignments(cohort: Cohort, user, token: str, action: str = "") -> dict:
+    """The server's Assignments tab (nbgrader's assignment_list extension), as the Lab calls it."""
+    url = f"{cohort.url}/user/{user.name}/assignments" + (f"/{action}" if action else "")
+    query = {"course_id": COURSE_ID, **({"assignment_id": "toy"} if action else {})}
+    answer = requests.request("POST" if action else "GET", url, params=query, timeout=60,
+                              headers={"Authorization": f"token {token}"})
+    assert answer.status_code == 200, answer.text[:500]
+    listed = answer.json()
+    assert listed["success"], listed
+    return {item["assignment_id"]: item["status"] for item in listed["value"]}
+
+
 @pytest.fixture(scope="module")
-def round_trip(cohort):
-    """release, fetch and submit as each learner, collect, ownit grade, feedback both ways."""
+def round_trip(cohort, servers):
+    """release; fetch and submit as each learner (A through the Assignments tab of their
+    server, B on the command line); collect, ownit grade, feedback both ways."""
     cohort.as_instructor(PYTHON, "-m", "nbgrader", "release_assignment", "toy")
+    a = cohort.learners["a"]
+    listed = {"released": _assignments(cohort, a, servers["a"])}
     checked = {}
     for key, user in cohort.learners.items():
-        cohort.nbgrader_as_learner(key, "fetch_assignment", "toy")
+        if key == "a":
+            listed["fetched"] = _assignments(cohort, user, servers[key], "fetch")
+        else:
+            cohort.nbgrader_as_learner(key, "fetch_assignment", "toy")
         notebook = user.home / "exercises" / "toy" / "toy.ipynb"
         nb = toy_course.with_answers(nbformat.read(notebook, as_version=4), **ANSWERS[key])
         nbformat.write(nb, notebook)
@@ -368,7 +396,10 @@ def round_trip(cohort):
                                 notebook, check=False)
         assert ran.returncode in (0, 1), ran.stderr[-3000:]  # 1: a part failed
         checked[key] = json.loads(ran.stdout)
-        cohort.nbgrader_as_learner(key, "submit", "toy")
+        if key == "a":
+            listed["submitted"] = _assignments(cohort, user, servers[key], "submit")
+        else:
+            cohort.nbgrader_as_learner(key, "submit", "toy")
     cohort.as_instructor(PYTHON, "-m", "nbgrader", "collect", "toy")
     cohort.as_instructor(PYTHON.parent / "ownit", "grade", "submitted", "--out", "grading",
                          timeout=300)
@@ -376,7 +407,7 @@ def round_trip(cohort):
     cohort.as_instructor(PYTHON, "-m", "nbgrader", "release_feedback", "toy")
     for key in cohort.learners:
         cohort.nbgrader_as_learner(key, "fetch_feedback", "toy")
-    return {"staged": staged.stdout, "checked": checked}
+    return {"staged": staged.stdout, "checked": checked, "listed": listed}
 
 
 @pytest.mark.slow
@@ -394,6 +425,10 @@ def test_the_exchange_round_trip_grades_each_learner_and_returns_their_own_feedb
     # Before submitting, each learner's check ran the visible test only (no solutions/ there).
     visible = {key: (c["score"], c["max_score"]) for key, c in round_trip["checked"].items()}
     assert visible == {"a": (1, 1), "b": (0, 1)}, round_trip["checked"]
+    # Learner A's Assignments tab saw the release, then their fetch, then their submission.
+    assert round_trip["listed"] == {"released": {"toy": "released"},
+                                    "fetched": {"toy": "fetched"},
+                                    "submitted": {"toy": "submitted"}}, round_trip["listed"]
     for key, user in cohort.learners.items():
         pages = list((user.home / "exercises" / "toy" / "feedback").glob("*/toy.html"))
         assert len(pages) == 1, pages
