@@ -249,8 +249,8 @@ def cohort():
             _course(group)
             with _hub(group):
                 yield group
-            # The hub took its servers with it: nothing of a learner outlives it.
-            for user in learners.values():
+            # The hub took its servers with it: nothing of theirs outlives it.
+            for user in [instructor, *learners.values()]:
                 assert _settle(user), f"processes of {user.name} outlived the hub: {user.pids()}"
     finally:
         system_users.restore(changed)
