@@ -12,109 +12,39 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import secrets
 import shutil
-import stat
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import hostile_cohort
 import nbformat
 import pytest
+import system_users
 import toy_course
+from system_users import PYTHON
 
 from autograder.sandbox import bubblewrap
 
 ROOT = Path(__file__).resolve().parents[2]
-PYTHON = Path(sys.executable)  # the venv's python: the test user runs the same environment
 PROCESSES = 48  # each probe kernel's process limit (threads count too)
 MEMORY_MIB = 1024  # each probe kernel's address space
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI must test the sandbox as an ordinary user: {reason}")
-    pytest.skip(reason)
-
-
-def _open_the_way(paths: list[Path]) -> list[tuple[Path, int]]:
-    """Make every folder on the way to ``paths`` traversable by others (o+x, never o+r).
-
-    The venv's python may live under a home folder of mode 700 (here: Python is installed
-    under root's home). The alternative, a venv for the test user built from Debian's python
-    with ``pip install`` of the worktree, costs minutes of downloads per session; so this test
-    opens the way for its own duration only and ``_restore`` puts every mode back.
-    """
-    changed = []
-    for path in paths:
-        for folder in [path, *path.parents]:
-            if not folder.is_dir():
-                continue
-            mode = folder.stat().st_mode
-            if not mode & stat.S_IXOTH:
-                os.chmod(folder, stat.S_IMODE(mode) | stat.S_IXOTH)
-                changed.append((folder, stat.S_IMODE(mode)))
-    return changed
-
-
-def _restore(changed: list[tuple[Path, int]]) -> None:
-    for folder, mode in reversed(changed):
-        os.chmod(folder, mode)
-
-
-class GraderUser:
-    def __init__(self, name: str, home: Path):
-        self.name, self.home = name, home
-
-    def run(self, *command: str | Path, timeout: float = 120,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-        """``command`` as the test user, with a clean environment (the venv first on PATH)."""
-        clean = {"PATH": f"{PYTHON.parent}:/usr/bin:/bin", "HOME": str(self.home),
-                 "LANG": "C.UTF-8", "CI": os.environ.get("CI", ""), **(env or {})}
-        return subprocess.run(
-            ["runuser", "-u", self.name, "--", "env", "-i",
-             *(f"{k}={v}" for k, v in clean.items()), *map(str, command)],
-            capture_output=True, text=True, timeout=timeout, check=False)
-
-    def folder(self, name: str) -> Path:
-        path = self.home / name
-        path.mkdir()
-        shutil.chown(path, self.name, self.name)
-        return path
-
-    def give(self, path: Path) -> None:
-        """Hand ``path`` (made by root) to the test user."""
-        subprocess.run(["chown", "-R", f"{self.name}:{self.name}", str(path)], check=True)
+WHAT = "the sandbox as an ordinary user"
 
 
 @pytest.fixture(scope="session")
 def grader_user():
-    if os.geteuid() != 0:
-        _unavailable("making a test user needs root")
-    for tool in ("useradd", "userdel", "runuser", "bwrap"):
-        if shutil.which(tool) is None:
-            _unavailable(f"{tool} is not installed")
-    name = f"ownit-t{secrets.token_hex(3)}"
-    subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
-                   check=True, capture_output=True)
-    home = Path(tempfile.mkdtemp(prefix="ownit-unprivileged-"))
-    shutil.chown(home, name, name)
-    changed = _open_the_way([PYTHON.resolve().parent, Path(sys.prefix), ROOT])
+    system_users.need_tools(WHAT, "bwrap")
+    changed = system_users.open_the_way([PYTHON.resolve().parent, Path(sys.prefix), ROOT])
     try:
-        user = GraderUser(name, home)
-        ran = user.run(PYTHON, "-c", "import os, autograder.sandbox, nbgrader; "
-                                     "print(os.geteuid())")
-        assert ran.returncode == 0 and ran.stdout.strip() != "0", (
-            f"the test user cannot run the venv's python: {ran.stderr[-1500:]}")
-        yield user
+        with system_users.system_user("ownit-t") as user:
+            ran = user.run(PYTHON, "-c", "import os, autograder.sandbox, nbgrader; "
+                                         "print(os.geteuid())")
+            assert ran.returncode == 0 and ran.stdout.strip() != "0", (
+                f"the test user cannot run the venv's python: {ran.stderr[-1500:]}")
+            yield user
     finally:
-        _restore(changed)
-        shutil.rmtree(home, ignore_errors=True)
-        subprocess.run(["userdel", name], check=False, capture_output=True)
+        system_users.restore(changed)
 
 
 # Run as the test user: start three sandboxed kernels at once and attack from two of them.
