@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT
 from ownit.cli import build_parser
 
-CONTAINERFILE = ROOT / "Containerfile"
+CONTAINERFILE = ROOT / "docs" / "container" / "Containerfile"
 PAGE = ROOT / "docs" / "grading-in-a-container.md"
 SANDBOX_FLAGS = {"docker": ["--cap-add", "SYS_ADMIN", "seccomp=unconfined", "apparmor=unconfined",
                             "systempaths=unconfined"],

@@ -2,7 +2,8 @@
 [--out DIR]`` (``make learner-wheel``).
 
 One pyproject builds one distribution, so the learner wheel has its own build configuration in
-``learner-package/``. This assembles it in a temporary folder: that configuration, the learner
+``ownit/instructor/learner_package/``. This assembles it in a temporary folder: that
+configuration, the learner
 files of the repository (:data:`FILES`, :data:`TREES`), the quiz banks as package data, and a
 ``requirements.txt`` holding the repository's own version ranges for the learner's dependencies
 (:data:`LEARNER_DEPENDENCIES`), so nothing is committed twice. Then pip builds the wheel there and
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from ownit.paths import full_course_root
 
-CONFIG = "learner-package"
+CONFIG = "ownit/instructor/learner_package"  # the wheel's pyproject.toml and README
 FILES = ["ownit/__init__.py", "ownit/__main__.py", "ownit/check.py", "ownit/paths.py",
          "ownit/cli.py"]
 TREES = ["ownit/learner", "autograder"]

@@ -3,7 +3,7 @@
 Once per module: an instructor and two learner accounts made with ``useradd``; the toy course
 (tests/toy_course.py) as the instructor's course root (mode 0700 in their home); a learner
 environment holding only the learner wheel; nbgrader's exchange; and JupyterHub started from
-the repository's ``deploy/jupyterhub/jupyterhub_config.py`` with configurable-http-proxy from
+the repository's ``docs/jupyterhub/jupyterhub_config.py`` with configurable-http-proxy from
 npm (package.json). Only the login differs from the guide: a shared password set here instead of
 PAM. Everything is stopped, and the accounts removed, when the module ends.
 
@@ -49,7 +49,7 @@ from autograder.settings import COURSE_ID
 from ownit.instructor import exchange_feedback
 
 ROOT = Path(__file__).resolve().parents[2]
-DEPLOY = ROOT / "deploy" / "jupyterhub"
+DEPLOY = ROOT / "docs" / "jupyterhub"
 WHAT = "the JupyterHub deployment"
 ANSWERS = {  # each learner's answers, with a line that marks the page as theirs
     "a": {"shout": "def shout(word):\n    # marker-of-a\n    return word.upper() + '!'",
