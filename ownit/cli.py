@@ -100,7 +100,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
                                    imported_libraries(str(args.notebook)))
     from autograder.sandbox import SandboxUnavailable, ensure_available
     from ownit.learner.check import BadInput, as_contract, check_notebook, dumps
-    from ownit.learner.check_cell import VISIBLE_ONLY_NOTE, format_table
+    from ownit.learner.check_cell import VISIBLE_ONLY_NOTE, format_table, not_checked_here
 
     try:
         if args.sandbox:
@@ -122,7 +122,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
             print(VISIBLE_ONLY_NOTE, file=sys.stderr)
     else:
         print(format_table(report, hidden))
-    every_part_passes = all(p["passed"] for p in report["parts"] if not p["manual"])
+    every_part_passes = all(p["passed"] for p in report["parts"]
+                            if not p["manual"] and not not_checked_here(p))
     return EXIT_OK if every_part_passes else EXIT_FAILED
 
 

@@ -112,6 +112,10 @@ def check_notebook(root: Path, notebook: Path, *, sandbox: bool = False,
     return only_notebook(result, target, unchecked), prepared.has_hidden_tests
 
 
+NOT_CHECKED_HERE = ("Not checked here: all its tests are hidden, and this copy of the course has "
+                    "no solutions/. It is graded when you hand the exercise in.")
+
+
 def tests_left_empty(release: Path) -> set[str]:
     """The test cells of a student release with no code left: their tests were all hidden, and
     nbgrader would pass them whatever the learner wrote. Without solutions/ a check leaves
@@ -134,8 +138,11 @@ def only_notebook(result: SubmissionResult, name: str,
                   unchecked: set[str] = frozenset()) -> SubmissionResult:
     """The result for one notebook of the assignment: the learner checks the notebook they
     have open, so the parts of its sibling notebooks (absent here, zero to nbgrader) are left
-    out, as are ``unchecked`` parts, and the totals count this notebook's other parts only."""
-    parts = [p for p in result.parts if p.notebook in ("", name) and p.id not in unchecked]
+    out, and the totals count this notebook's parts only. An ``unchecked`` part stays listed
+    with no points at stake (max 0, not passed) and a hint that says why."""
+    parts = [p for p in result.parts if p.notebook in ("", name)]
+    parts = [replace(p, score=0.0, max_score=0.0, passed=False, hint=NOT_CHECKED_HERE)
+             if p.id in unchecked and not p.manual else p for p in parts]
     auto = [p for p in parts if not p.manual]
     return replace(result, parts=parts, score=sum(p.score for p in auto),
                    max_score=sum(p.max_score for p in auto),

@@ -22,6 +22,12 @@ VISIBLE_ONLY_NOTE = ("Only the visible tests ran: this copy of the course has no
                      "the hidden tests (most of the points) are not included.")
 
 
+def not_checked_here(part: dict) -> bool:
+    """A part whose tests are all hidden, in a copy of the course without solutions/: listed
+    with no points at stake (ownit.learner.check.only_notebook)."""
+    return not part["manual"] and part["max_score"] == 0 and not part["passed"]
+
+
 def format_table(report: dict, hidden_included: bool) -> str:
     """The text report: one row per part, a hint under each failure, the total."""
     lines = [f"{report['assignment']}: {report['score']:g} / {report['max_score']:g} points "
@@ -33,11 +39,14 @@ def format_table(report: dict, hidden_included: bool) -> str:
     for part in report["parts"]:
         if part["manual"]:
             result, points = "graded by hand", f"- / {part['max_score']:g}"
+        elif not_checked_here(part):
+            result, points = "not checked here (hidden tests only)", "-"
         else:
             result = "passed" if part["passed"] else "FAILED"
             points = f"{part['score']:g} / {part['max_score']:g}"
         lines.append(f"  {part['id']:<{width}}  {points:>9}  {result}")
-        if part["hint"] and not part["passed"] and not part["manual"]:
+        if part["hint"] and not part["passed"] and not part["manual"] \
+                and not not_checked_here(part):
             lines.append(f"  {'':<{width}}  {'':>9}  hint: {part['hint']}")
     return "\n".join(lines)
 

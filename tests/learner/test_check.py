@@ -162,10 +162,11 @@ def test_the_check_cell_says_whether_the_hidden_tests_ran(course, tmp_path, monk
     monkeypatch.setenv("OWNIT_ROOT", str(learner))
     report = check_my_work("toy", notebook=str(path))
     assert VISIBLE_ONLY_NOTE in shown.pop()
-    parts = {p["id"] for p in report["parts"]}
-    assert "test_shout" in parts and not parts & {"test_shout_hidden", "test_count_hidden"}, \
-        "a part whose tests are all hidden is left out, not passed"
-    assert report["score"] == report["max_score"] < 5
+    parts = {p["id"]: p for p in report["parts"]}
+    for hidden in ("test_shout_hidden", "test_count_hidden"):  # listed, nothing at stake
+        assert (parts[hidden]["max_score"], parts[hidden]["passed"]) == (0, False), parts[hidden]
+        assert "Not checked here" in parts[hidden]["hint"]
+    assert report["score"] == report["max_score"] == parts["test_shout"]["max_score"]
 
 
 def test_an_early_kernel_handed_to_the_check_is_the_one_that_runs_the_notebook(
