@@ -174,6 +174,10 @@ def harden(c: Config, *, sandbox: bool, limits: Limits | None = None,
     c.ExecuteBounded.max_records = limits.checks_per_cell
     c.SplitExpectations.max_value_bytes = limits.check_bytes_per_value
     c.JudgeExpectations.max_failures_shown = limits.failures_shown
+    if not sandbox:
+        from autograder.import_view import import_view_argument
+
+        c.ExecuteBounded.extra_arguments = [import_view_argument()]
     if sandbox:
         from autograder.sandbox import SandboxedKernelManager
 

@@ -77,7 +77,10 @@ def start_kernel_early(cwd: str, warm: list[str] = ()) -> EarlyKernel:
 
     km = AsyncKernelManager(kernel_name="python3")
     env = {**os.environ, "NBGRADER_EXECUTION": "autograde"}
-    extra = ["--HistoryManager.hist_file=:memory:"]
+    from autograder.import_view import import_view_argument
+
+    # What the notebook may import of the course, as in grading; then the warm imports.
+    extra = ["--HistoryManager.hist_file=:memory:", import_view_argument()]
     if warm:
         extra.append(f"--IPKernelApp.exec_lines=import {', '.join(warm)}")
     run_sync(km.start_kernel)(cwd=cwd, env=env, extra_arguments=extra)

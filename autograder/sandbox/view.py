@@ -6,14 +6,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-# Of the course's own packages, graded code may import only these files: the reporting helper
-# the tests use and the check cell's entry point (which does nothing while grading). Everything
-# else (examples, generators, the team tools, the grader itself) stays out of reach.
-KERNEL_VISIBLE = {
-    "autograder": ("__init__.py", "expect.py"),
-    "ownit": ("__init__.py", "check.py", "paths.py"),
-    "ownit.learner": ("__init__.py", "check_cell.py"),
-}
+from autograder.import_view import KERNEL_VISIBLE
 
 
 def package_dir(name: str) -> Path:

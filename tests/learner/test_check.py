@@ -185,3 +185,30 @@ def test_an_early_kernel_handed_to_the_check_is_the_one_that_runs_the_notebook(
     result, _ = check_notebook(course, path, early_kernel=early)
     assert early.take() is None  # taken once, by the notebook's execution
     assert (result.score, result.max_score) == (5, 5), [p.hint for p in result.parts]
+
+
+def test_the_check_gives_the_import_view_grading_gives(course, tmp_path, monkeypatch):
+    """Unsandboxed, the learner's kernel could import the whole course (lesson code, generators,
+    the grader); graded, it sees only expect and the check cell. The check shows the same view,
+    so an answer leaning on lesson code fails in both, and one using expect passes in both."""
+    from sandbox_required import need_sandbox
+
+    from autograder.warm_kernel import start_kernel_early
+    from ownit.learner.check import check_notebook
+
+    need_sandbox()
+    leaning = ("from ownit.learner.lessons import summary\n"
+               "def shout(word):\n    return word.upper() + '!'")
+    fine = ("from autograder.expect import to_plain\nfrom ownit.check import check_my_work\n"
+            "def shout(word):\n    return word.upper() + '!'")
+    scores = {}
+    for name, shout in (("leaning", leaning), ("fine", fine)):
+        path = learner_copy(course, tmp_path / name, shout=shout,
+                            count="def count(words):\n    return len(words)")
+        early = start_kernel_early(str(path.parent), ["pandas"])
+        checked, _ = check_notebook(course, path, early_kernel=early)
+        plain, _ = check_notebook(course, path)  # the kernel nbgrader starts, not the early one
+        graded, _ = check_notebook(course, path, sandbox=True)
+        scores[name] = (checked.score, plain.score, graded.score)
+    assert scores["fine"] == (5, 5, 5), scores
+    assert len(set(scores["leaning"])) == 1 and scores["leaning"][0] < 5, scores
