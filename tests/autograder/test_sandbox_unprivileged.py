@@ -292,3 +292,20 @@ def test_ownit_check_sandbox_as_an_ordinary_user(grader_user, course):
     report = json.loads(ran.stdout)
     auto = [part for part in report["parts"] if not part["manual"]]
     assert auto and all(part["passed"] for part in auto), report
+
+
+def test_an_ordinary_user_grades_a_course_exercise_sandboxed(grader_user):
+    """Not only the toy: the course's own deploy_safely, its full solution checked sandboxed
+    (hidden tests included) by the ordinary user, in a copy of the course that user owns."""
+    copy = grader_user.home / "real-course"
+    for name in ("solutions", "exercises", "course"):
+        shutil.copytree(ROOT / name, copy / name,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    shutil.copy(ROOT / "nbgrader_config.py", copy / "nbgrader_config.py")
+    grader_user.give(copy)
+    notebook = copy / "solutions" / "deploy_safely" / "deploy_safely.ipynb"
+    ran = grader_user.run(PYTHON.parent / "ownit", "check", "--sandbox", "--json", notebook,
+                          env={"OWNIT_ROOT": str(copy)}, timeout=300)
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    report = json.loads(ran.stdout)
+    assert report["score"] == report["max_score"] == 29, report
