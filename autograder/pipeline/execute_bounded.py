@@ -152,9 +152,18 @@ class ExecuteBounded(Execute):
         if msg_type not in OUTPUT_MESSAGES:
             return super().process_message(msg, cell, cell_index)
         content = msg.get("content") or {}
-        size = message_bytes(content)
         data = content.get("data") if isinstance(content.get("data"), dict) else {}
-        if msg_type == "display_data" and set(data) == {RECORD_MIME} and is_test(cell):
+        record = msg_type == "display_data" and set(data) == {RECORD_MIME} and is_test(cell)
+        if cell_index in self._capped and not record and msg_type != "error" and not (
+                msg_type == "stream" and content.get("name") == "stderr"
+                and cell_index not in self._stderr_seen):
+            # Already over its cap, this output would be dropped after weighing: drop it now, so
+            # a flood costs the grader little and it keeps up with the kernel (the cell's time
+            # limit counts the grader's reading too). Errors, a first stderr write and check
+            # reports go on as before.
+            return None
+        size = message_bytes(content)
+        if record:
             # Reports of checks count only in test cells (elsewhere they are ordinary output),
             # per cell and per notebook; over either budget a check reports nothing, and fails.
             count = self._records.get(cell_index, 0) + 1
