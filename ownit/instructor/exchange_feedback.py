@@ -27,12 +27,31 @@ from ownit.instructor.grade.submissions import id_problem
 from ownit.paths import CourseNotFound, full_course_root
 
 EXCHANGE_FILES = ("timestamp.txt", "submission_secret.txt")
+# Both are a line nbgrader wrote (a time, a hex token); a learner's submission could hold
+# anything under those names, and the copies go back out through the exchange.
+EXCHANGE_FILE_BYTES = 200
 
 
 @dataclass
 class Staged:
     copied: list[Path] = field(default_factory=list)  # pages now in the course's feedback/
     skipped: list[str] = field(default_factory=list)  # why a page was left out, one per page
+
+
+def _exchange_file(path: Path) -> bool:
+    """A regular file of one short line as nbgrader writes it: the timestamp parses as one."""
+    if path.is_symlink() or not path.is_file() or path.stat().st_size > EXCHANGE_FILE_BYTES:
+        return False
+    text = path.read_text(encoding="utf-8", errors="replace").strip()
+    if path.name != "timestamp.txt":
+        return text.isalnum()
+    from nbgrader.utils import parse_utc
+
+    try:
+        parse_utc(text)
+    except Exception:  # noqa: BLE001 - whatever it holds, it is not nbgrader's timestamp
+        return False
+    return True
 
 
 def stage(out: Path, root: Path, assignment: str | None = None) -> Staged:
@@ -51,7 +70,7 @@ def stage(out: Path, root: Path, assignment: str | None = None) -> Staged:
             staged.skipped.append(f"{page}: not a student or assignment id ({problem})")
             continue
         submitted = root / SUBMITTED_DIRECTORY / student / assignment_id
-        missing = [name for name in EXCHANGE_FILES if not (submitted / name).is_file()]
+        missing = [name for name in EXCHANGE_FILES if not _exchange_file(submitted / name)]
         if missing:
             staged.skipped.append(
                 f"{page}: {submitted} has no {' or '.join(missing)}, so it did not come through "

@@ -134,12 +134,12 @@ def jobs(found: list[Submission], prepared: dict[str, Prepared], unprepared: dic
                 rows[key] = error_row(sub.student, sub.assignment, problem)
                 state.record(key, {"fingerprint": None, "row": rows[key]})
                 continue
-            print_ = fingerprint(prepared[sub.assignment], folder)
+            digest = fingerprint(prepared[sub.assignment], folder)
             previous = state.get(key)
-            if not force and previous and previous.get("fingerprint") == print_:
+            if not force and previous and previous.get("fingerprint") == digest:
                 reused += 1
                 continue
-            todo.append(Job(sub, key, folder, print_, work / "scratch" / str(number)))
+            todo.append(Job(sub, key, folder, digest, work / "scratch" / str(number)))
         except Exception as exc:  # noqa: BLE001 - one submission never stops the rest
             rows[key] = error_row(sub.student, sub.assignment,
                                   f"could not be read: {type(exc).__name__}: {exc}")
