@@ -176,7 +176,9 @@ def harden(c: Config, *, sandbox: bool, limits: Limits | None = None,
     c.JudgeExpectations.max_failures_shown = limits.failures_shown
     if not sandbox:
         from autograder.import_view import import_view_argument
+        from autograder.kernel_manager import PromptKernelManager
 
+        c.Execute.kernel_manager_class = PromptKernelManager
         c.ExecuteBounded.extra_arguments = [import_view_argument()]
     if sandbox:
         from autograder.sandbox import SandboxedKernelManager

@@ -3,7 +3,8 @@
 Importing nbgrader and preparing the notebook take about a second and a half; a kernel takes
 half a second to boot and the notebook's pandas import as much again. Starting the kernel first,
 and letting it import the well-known libraries the notebook imports anyway, overlaps the two.
-This module imports only jupyter_client, so that the kernel really starts first.
+This module imports only jupyter_client (and :mod:`autograder.kernel_manager`, which imports
+nothing else), so that the kernel really starts first.
 
 The caller holds the :class:`EarlyKernel` and hands it to the grading call
 (``grade_submission(..., early_kernel=...)``), which gives it to ``ExecuteBounded`` through its
@@ -72,10 +73,11 @@ class EarlyKernel:
 
 def start_kernel_early(cwd: str, warm: list[str] = ()) -> EarlyKernel:
     """Start a kernel in ``cwd`` (the learner's folder) that has imported ``warm`` already."""
-    from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    km = AsyncKernelManager(kernel_name="python3")
+    from autograder.kernel_manager import PromptKernelManager
+
+    km = PromptKernelManager(kernel_name="python3")
     env = {**os.environ, "NBGRADER_EXECUTION": "autograde"}
     from autograder.import_view import import_view_argument
 

@@ -8,9 +8,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, List, Unicode
 
+from autograder.kernel_manager import PromptKernelManager
 from autograder.sandbox import cgroups
 from autograder.sandbox.availability import mode
 from autograder.sandbox.bubblewrap import sandbox_command
@@ -19,7 +19,7 @@ from autograder.sandbox.uids import UidLease
 from autograder.settings import Limits, limit_trait
 
 
-class SandboxedKernelManager(AsyncKernelManager):
+class SandboxedKernelManager(PromptKernelManager):
     """A kernel manager whose kernels run in the sandbox: as root under a leased uid, as an
     ordinary user in a user namespace of their own."""
 
@@ -43,19 +43,20 @@ class SandboxedKernelManager(AsyncKernelManager):
                        ).tag(config=True)
 
     def __init__(self, **kwargs):
+        self._lease: UidLease | None = None
+        self._group: cgroups.KernelGroup | None = None
         super().__init__(**kwargs)
-        # In the system's temporary folder, whose path is short: a socket's path has a limit of
-        # about 100 bytes, which a scratch folder deep in OUT would exceed.
+
+    def _socket_folder(self) -> Path:
+        # The sandbox's own folder, in the system's temporary folder, whose path is short (a
+        # scratch folder deep in OUT would be too long for a socket): the sockets in conn/, the
+        # seed of data files beside it.
         prefix = f"ownit-box-{self.box_tag}-" if self.box_tag else "ownit-box-"
         self._box = Path(tempfile.mkdtemp(prefix=prefix))
         os.chmod(self._box, 0o711)
         self._conn = self._box / "conn"
         self._conn.mkdir()
-        self._lease: UidLease | None = None
-        self._group: cgroups.KernelGroup | None = None
-        self.transport = "ipc"
-        self.ip = str(self._conn / "kernel")
-        self.connection_file = str(self._conn / "kernel.json")
+        return self._conn
 
     def _limits(self) -> Limits:
         return Limits(memory_bytes=self.memory_bytes, cpu_seconds=self.cpu_seconds,
@@ -116,18 +117,11 @@ class SandboxedKernelManager(AsyncKernelManager):
             raise
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
-        # jupyter_client's shutdown_kernel calls this through self (an override of
-        # _async_shutdown_kernel would never run: see STACK-NOTES in docs/trust-boundary.md).
         try:
             await super()._async_cleanup_resources(restart=restart)
         finally:
             if not restart:
                 self.release_sandbox()
-
-    async def cleanup_resources(self, restart: bool = False) -> None:
-        # nbclient calls this directly when the kernel is already dead; AsyncKernelManager binds
-        # it to the base class's coroutine, which would skip the override above.
-        await self._async_cleanup_resources(restart=restart)
 
     def release_sandbox(self) -> None:
         """Kill what is left of the sandbox, give its uid back and delete its folder."""
