@@ -1,8 +1,6 @@
 """``python -m ownit``: the ``ownit`` command without its script, e.g. ``py -m ownit start`` on
 Windows, where a venv keeps its scripts in ``.venv\\Scripts`` and may not be on ``PATH``."""
 
-import sys
+from ownit.cli import run
 
-from ownit.cli import main
-
-sys.exit(main())
+run()

@@ -118,3 +118,24 @@ def test_check_skips_the_iri_grammar_and_still_validates_notebooks(tmp_path):
                             capture_output=True, text=True, timeout=120, check=False)
     assert "SKIPPED 2" in result.stdout, result.stdout + result.stderr
     assert "is not a valid notebook" in result.stderr
+
+
+def test_check_ends_without_pythons_teardown_after_its_exit_handlers(tmp_path):
+    """ownit check (run as the command) skips the 0.3-0.4 s of module teardown: exit handlers
+    still run, output still arrives whole, the exit code is the check's; other commands end as
+    usual."""
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text('{"cells": 3, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    code = ("import atexit, sys\nfrom ownit.cli import run\n"
+            "class Torn:\n    def __del__(self):\n        print('TORN DOWN', flush=True)\n"
+            "keep = Torn()\n"
+            "atexit.register(lambda: print('EXIT HANDLERS RAN', flush=True))\n"
+            "sys.argv = ['ownit', *sys.argv[1:]]\nprint('x' * 100000)\nrun()\n")
+    ended = {}
+    for command in (["check", str(broken)], ["bus-factor", str(tmp_path / "no-repo")]):
+        result = subprocess.run([sys.executable, "-c", code, *command], cwd=ROOT,
+                                capture_output=True, text=True, timeout=120, check=False)
+        assert "x" * 100000 in result.stdout and "EXIT HANDLERS RAN" in result.stdout
+        ended[command[0]] = (result.returncode, "TORN DOWN" in result.stdout)
+    assert ended["check"] == (2, False)
+    assert ended["bus-factor"][1] is True and ended["bus-factor"][0] != 0

@@ -107,7 +107,7 @@ def test_the_wheel_holds_the_learner_side_and_no_answer(wheel):
     requires = re.findall(r"^Requires-Dist: ([A-Za-z0-9_.-]+)", metadata, flags=re.M)
     assert "nbgrader" in requires and not {"voila", "tqdm", "markdown-it-py"} & set(requires)
     entry_points = texts[next(n for n in names if n.endswith(".dist-info/entry_points.txt"))]
-    assert "ownit = ownit.cli:main" in entry_points
+    assert "ownit = ownit.cli:run" in entry_points
 
 
 def test_the_check_finds_an_answer_that_would_ship(tmp_path):
