@@ -16,6 +16,7 @@ submission found ends with exactly one row. Every file in OUT is written whole o
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import sys
@@ -31,12 +32,14 @@ from autograder.settings import BrokenConfig, Limits, load_course_config, put_ow
 from autograder.stage_clock import STAGES
 from autograder.submission import Part
 from ownit.instructor.grade import course_gradebook, discover, plan, privacy
-from ownit.instructor.grade.exports import EXPORTERS
 from ownit.instructor.grade.files import WORK_FOLDER, clean_leftovers, write_atomic
 from ownit.instructor.grade.record import record
 from ownit.instructor.grade.rows import COLUMNS, error_row, with_note
 from ownit.instructor.grade.run import Executor, LocalPool
 from ownit.instructor.grade.state import State
+
+
+EXPORTS = "ownit.instructor.grade.exports"  # stage 5, imported once the workers are busy
 
 
 @dataclass
@@ -114,7 +117,12 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
     progress = tqdm(total=len(jobs), unit="submission", desc="grading", file=sys.stderr,
                     disable=quiet or not jobs, dynamic_ncols=True)
     executor = executor or LocalPool(workers or os.cpu_count() or 1)
-    for job, outcome in executor.results(jobs, prepared, sandbox, limits):
+    for done, (job, outcome) in enumerate(executor.results(jobs, prepared, sandbox, limits)):
+        if done == 0:
+            # The exporters' libraries (pandas, matplotlib: half a second) load here, while the
+            # workers grade and this process would only wait; imported before the pool forks,
+            # they would delay the first submission and weigh on every worker.
+            importlib.import_module(EXPORTS)
         stage = time.perf_counter()
         for name, seconds in getattr(outcome, "seconds", {}).items():
             run.add(name, seconds)
@@ -167,7 +175,7 @@ def _export(out: Path, rows: list[dict], state: State, wanted: list[str],
     if secret is not None:
         rows = privacy.pseudonymise_rows(rows, secret)
         parts = {(privacy.pseudonym(secret, s), a): v for (s, a), v in parts.items()}
-    for exporter in EXPORTERS:
+    for exporter in importlib.import_module(EXPORTS).EXPORTERS:
         write_atomic(out / exporter.filename, exporter.render(rows, parts))
 
 
