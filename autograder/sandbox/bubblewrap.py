@@ -46,12 +46,20 @@ def can_disable_userns(bwrap: str) -> bool:
     return "--disable-userns" in out.stdout
 
 
-def _python_paths() -> list[Path]:
-    """The interpreter, its standard library and the environment's packages."""
-    paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(),
-             Path(sys.executable).resolve().parent}
+def _python_paths() -> list[tuple[Path, Path]]:
+    """The interpreter, its standard library and the environment's packages, as (folder, where
+    the kernel sees it): each at its real path, and also where this process found it when a
+    symbolic link led there (a venv reached through a link: the kernel's command names the
+    interpreter by that path, and would not start without it)."""
     system = (Path("/usr"), Path("/etc"))
-    return sorted(p for p in paths if not any(p.is_relative_to(s) for s in system))
+    found = (Path(sys.base_prefix), Path(sys.prefix), Path(sys.executable).parent)
+    binds = {}
+    for path in found:
+        real = path.resolve()
+        for where in (real, Path(os.path.abspath(path))):
+            if not any(where.is_relative_to(s) for s in system):
+                binds[where] = real
+    return sorted((real, where) for where, real in binds.items())
 
 
 def _user_args(bwrap: str, uid: int | None) -> list[str]:
@@ -89,9 +97,9 @@ def sandbox_command(inner: list[str], *, seed: Path, conn_dir: Path, limits: Lim
     # writable folders are tmpfs of a fixed size: nothing the kernel writes lands on the disk.
     args += ["--proc", "/proc", "--dev", "/dev",
              "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp"]
-    args += parent_dirs([*ro, conn_dir])
-    for path in ro:
-        args += ["--ro-bind", str(path), str(path)]
+    args += parent_dirs([*(where for _, where in ro), conn_dir])
+    for real, where in ro:
+        args += ["--ro-bind", str(real), str(where)]
     args += course_view()
     args += ["--perms", "1777", "--size", str(limits.work_bytes), "--tmpfs", INSIDE_WORKDIR,
              "--ro-bind", str(seed), INSIDE_SEED,

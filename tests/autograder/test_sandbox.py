@@ -113,3 +113,29 @@ def test_nothing_of_the_sandbox_outlives_its_kernel(sandboxed):
     run_sync(km.shutdown_kernel)(now=True)
     assert not box.exists()
     assert group is None or not any(p.exists() for p in group.paths)
+
+
+def test_a_python_reached_through_a_symbolic_link_still_starts_its_kernels(tmp_path):
+    """An environment found through a link (a venv under a linked folder) names its interpreter
+    by the link's path: the sandbox shows it there too, or no kernel would start."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    need_sandbox()
+    linked = tmp_path / "linked-env"
+    linked.symlink_to(Path(sys.prefix).resolve(), target_is_directory=True)
+    python = linked / "bin" / Path(sys.executable).name
+    code = ("import sys, tempfile\nfrom jupyter_core.utils import run_sync\n"
+            "from autograder.sandbox import SandboxedKernelManager\n"
+            "assert str(sys.executable).startswith(sys.argv[1]), sys.executable\n"
+            "km = SandboxedKernelManager(kernel_name='python3')\n"
+            "run_sync(km.start_kernel)(cwd=tempfile.mkdtemp())\n"
+            "kc = km.client(); kc.start_channels()\n"
+            "try:\n    run_sync(kc.wait_for_ready)(timeout=60); print('KERNEL READY')\n"
+            "finally:\n    kc.stop_channels(); run_sync(km.shutdown_kernel)(now=True)\n")
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([str(python), "-c", code, str(linked)], cwd=root,
+                            env={**os.environ, "PYTHONPATH": str(root)},
+                            capture_output=True, text=True, timeout=180, check=False)
+    assert "KERNEL READY" in result.stdout, result.stdout + result.stderr[-2000:]
