@@ -81,3 +81,23 @@ def test_learner_markdown_cannot_close_its_fence():
     fenced = verbatim_markdown(text)
     fence = fenced.split("text", 1)[0]
     assert len(fence) > 4 and fenced.endswith(fence)
+
+
+def test_the_archive_limits_are_the_ones_grading_was_given(tmp_path):
+    """grade(..., limits=...) reaches the archive checks as it reaches the notebook checks."""
+    from autograder.settings import Limits
+    from ownit.instructor.grade.discover import submissions
+
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    with zipfile.ZipFile(subs / "ada.zip", "w") as archive:
+        for name in ("toy/toy.ipynb", "toy/data.csv", "toy/notes.txt"):
+            archive.writestr(name, '{"cells": []}')
+    (usual,), _ = submissions(subs, ["toy"], ["toy"], tmp_path / "w1")
+    (strict,), _ = submissions(subs, ["toy"], ["toy"], tmp_path / "w2",
+                               limits=Limits(archive_entries=2))
+    (shallow,), _ = submissions(subs, ["toy"], ["toy"], tmp_path / "w3",
+                                limits=Limits(archive_depth=0))
+    assert usual.problem is None and usual.folder is not None
+    assert "over the 2 limit" in strict.problem and strict.folder is None
+    assert "too long or too deep" in shallow.problem

@@ -38,7 +38,6 @@ from ownit.instructor.grade.rows import COLUMNS, error_row, with_note
 from ownit.instructor.grade.run import Executor, LocalPool
 from ownit.instructor.grade.state import State
 
-
 EXPORTS = "ownit.instructor.grade.exports"  # stage 5, imported once the workers are busy
 
 
@@ -98,7 +97,7 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
     rows: dict[str, dict] = {}
 
     stage = time.perf_counter()
-    found, notes = discover.submissions(submitted, wanted, known, work, roster)
+    found, notes = discover.submissions(submitted, wanted, known, work, roster, limits)
     run.add("discover", time.perf_counter() - stage)
 
     stage = time.perf_counter()
@@ -149,14 +148,23 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
 def _rows(root: Path, state: State, wanted: list[str], found, rows: dict[str, dict],
           notes: dict[str, str]) -> list[dict]:
     """Every row afresh, so manual points given in formgrader since the last run count."""
+    from_gradebook = []
     for key, entry in state.items():
         student, aid = key.split("/", 1)
         if aid not in wanted or key in rows:
             continue
+        if entry.get("row"):
+            rows[key] = entry["row"]
+        else:
+            from_gradebook.append((student, aid))
+    if from_gradebook:
         try:
-            rows[key] = entry.get("row") or course_gradebook.row(root, student, aid)
-        except Exception as exc:  # noqa: BLE001 - a row says what went wrong
-            rows[key] = error_row(student, aid, f"could not read the gradebook: {exc}")
+            read = course_gradebook.rows(root, from_gradebook)
+        except Exception as exc:  # noqa: BLE001 - the gradebook would not open: every row says so
+            read = dict.fromkeys(from_gradebook, exc)
+        for (student, aid), result in read.items():
+            rows[f"{student}/{aid}"] = result if isinstance(result, dict) else error_row(
+                student, aid, f"could not read the gradebook: {result}")
     for key, note in notes.items():
         if key in rows:
             rows[key] = with_note(rows[key], note)

@@ -99,17 +99,28 @@ def _where(pending: list[tuple[str, str, float]], several: bool) -> str:
     return "; ".join(f"{nb}: {', '.join(labels)}" for nb, labels in by_notebook.items())
 
 
-def row(root: Path, student: str, aid: str) -> dict:
-    """The grades.csv row of a submission, from the gradebook as it is now (manual grades
-    given in formgrader since the last run count)."""
+def rows(root: Path, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], dict | Exception]:
+    """The grades.csv rows of submissions, from the gradebook as it is now (manual grades given
+    in formgrader since the last run count), read in one opening of it: per (student,
+    assignment) its row, or the exception that reading it raised (the caller writes the row)."""
+    found: dict[tuple[str, str], dict | Exception] = {}
     with _open(root / GRADEBOOK) as gb:
-        sub = gb.find_submission(aid, student)
-        pending = [(nb.name, _label(g), g.max_score) for nb in sub.notebooks for g in nb.grades
-                   if g.needs_manual_grade and g.manual_score is None]
-        several = len(sub.notebooks) > 1
-        raw, max_score = float(sub.score), float(sub.max_score)
-        penalty = float(sub.late_submission_penalty or 0)
-        seconds_late = float(sub.total_seconds_late)
+        for student, aid in wanted:
+            try:
+                found[(student, aid)] = _row(gb, student, aid)
+            except Exception as exc:  # noqa: BLE001 - one submission's row says what failed
+                found[(student, aid)] = exc
+    return found
+
+
+def _row(gb: Gradebook, student: str, aid: str) -> dict:
+    sub = gb.find_submission(aid, student)
+    pending = [(nb.name, _label(g), g.max_score) for nb in sub.notebooks for g in nb.grades
+               if g.needs_manual_grade and g.manual_score is None]
+    several = len(sub.notebooks) > 1
+    raw, max_score = float(sub.score), float(sub.max_score)
+    penalty = float(sub.late_submission_penalty or 0)
+    seconds_late = float(sub.total_seconds_late)
     notes = []
     if pending:
         points = sum(m for _, _, m in pending)

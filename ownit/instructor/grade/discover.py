@@ -9,18 +9,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from autograder.settings import Limits
 from ownit.instructor.grade.lms import LmsError, read_roster
 from ownit.instructor.grade.lms import kind as lms_kind
 from ownit.instructor.grade.submissions import Submission, discover, unzip
 
 
 def submissions(submitted: Path, wanted: list[str], known: list[str], work: Path,
-                roster: Path | None = None) -> tuple[list[Submission], dict[str, str]]:
+                roster: Path | None = None,
+                limits: Limits | None = None) -> tuple[list[Submission], dict[str, str]]:
     """``(submissions, notes)``: one submission per student and assignment, and per
-    ``student/assignment`` what the row must say about how it was found."""
-    submitted = _unpacked(submitted, work / "download")
+    ``student/assignment`` what the row must say about how it was found. ``limits``: what an
+    archive may hold (its archive_* fields)."""
+    limits = limits or Limits()
+    submitted = _unpacked(submitted, work / "download", limits)
     found, notes = one_per_student(discover(submitted, wanted, work / "staging",
-                                            read_roster(roster), known))
+                                            read_roster(roster), known, limits))
     for sub in found:
         if sub.note:
             key = f"{sub.student}/{sub.assignment}"
@@ -28,7 +32,7 @@ def submissions(submitted: Path, wanted: list[str], known: list[str], work: Path
     return found, notes
 
 
-def _unpacked(submitted: Path, dest: Path) -> Path:
+def _unpacked(submitted: Path, dest: Path, limits: Limits) -> Path:
     """SUBMITTED may be an LMS's download archive itself: unpacked safely, then read."""
     if not submitted.is_file():
         return submitted
@@ -36,7 +40,7 @@ def _unpacked(submitted: Path, dest: Path) -> Path:
         raise LmsError(f"{submitted} is a file: give the folder of submissions, or the LMS's "
                        "download archive (.zip)")
     dest.mkdir(parents=True, exist_ok=True)
-    problem = unzip(submitted, dest)
+    problem = unzip(submitted, dest, limits)
     if problem:
         raise LmsError(problem)
     entries = [p for p in dest.iterdir() if not p.name.startswith((".", "__MACOSX"))]

@@ -19,7 +19,6 @@ from pathlib import Path
 from autograder.settings import Limits
 
 MAX_ID_BYTES = 200
-LIMITS = Limits()  # what a submitted archive may be (size, entries, depth, path length)
 
 
 @dataclass(frozen=True)
@@ -83,13 +82,13 @@ def _timestamp(folder: Path) -> str | None:
         return None
 
 
-def _member_problem(info: zipfile.ZipInfo) -> str | None:
+def _member_problem(info: zipfile.ZipInfo, limits: Limits) -> str | None:
     name = info.filename
     mode = info.external_attr >> 16
     if name.startswith(("/", "\\")) or ".." in Path(name).parts or stat.S_ISLNK(mode) or \
             ":" in name.split("/")[0]:
         return f"an unsafe path ({name[:80]!a})"
-    if len(name) > LIMITS.archive_name_chars or name.count("/") > LIMITS.archive_depth:
+    if len(name) > limits.archive_name_chars or name.count("/") > limits.archive_depth:
         return f"a path too long or too deep ({name[:60]!a}...)"
     if info.flag_bits & 0x1:
         return "an encrypted (password-protected) file: ask for it without a password"
@@ -99,24 +98,25 @@ def _member_problem(info: zipfile.ZipInfo) -> str | None:
     return None
 
 
-def unzip(archive: Path, dest: Path) -> str | None:
+def unzip(archive: Path, dest: Path, limits: Limits) -> str | None:
     """Unpack safely; return a problem in words, or None. Every member is checked before any is
-    written: paths, links, depth, count, size, encryption and compression method."""
+    written: paths, links, depth, count, size (``limits``: the archive_* fields), encryption and
+    compression method."""
     try:
         with zipfile.ZipFile(archive) as zf:
             members = zf.infolist()
-            if len(members) > LIMITS.archive_entries:
+            if len(members) > limits.archive_entries:
                 return (f"{archive.name} holds {len(members)} entries, over the "
-                        f"{LIMITS.archive_entries} limit")
+                        f"{limits.archive_entries} limit")
             total = 0
             for info in members:
-                problem = _member_problem(info)
+                problem = _member_problem(info, limits)
                 if problem:
                     return f"{archive.name} holds {problem}; nothing was unpacked"
                 total += info.file_size
-            if total > LIMITS.archive_bytes:
+            if total > limits.archive_bytes:
                 return (f"{archive.name} unpacks to {total // 2**20} MB, over the "
-                        f"{LIMITS.archive_bytes // 2**20} MB limit")
+                        f"{limits.archive_bytes // 2**20} MB limit")
             for info in members:
                 target = dest.joinpath(*[part for part in info.filename.split("/") if part])
                 if info.is_dir():
@@ -131,13 +131,13 @@ def unzip(archive: Path, dest: Path) -> str | None:
     return None
 
 
-def _from_archive(archive: Path, dest: Path, student: str,
-                  assignments: list[str]) -> list[Submission]:
+def _from_archive(archive: Path, dest: Path, student: str, assignments: list[str],
+                  limits: Limits) -> list[Submission]:
     origin = f"the archive {archive.name}"
     one = assignments[0] if len(assignments) == 1 else "?"
     shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
-    problem = unzip(archive, dest)
+    problem = unzip(archive, dest, limits)
     if problem:
         return [Submission(student, one, None, problem, origin)]
     notebooks = [p for p in dest.rglob("*.ipynb")
@@ -174,7 +174,7 @@ def _from_lms(submitted: Path, label: str, assignments: list[str], staging: Path
 
 
 def _entry(number: int, entry: Path, assignments: list[str], staging: Path,
-           known: list[str]) -> list[Submission]:
+           known: list[str], limits: Limits) -> list[Submission]:
     """The submissions one entry of SUBMITTED holds, or one with its problem."""
     one = assignments[0] if len(assignments) == 1 else "?"
     name = entry.stem if entry.is_file() and entry.suffix.lower() == ".zip" else entry.name
@@ -185,7 +185,7 @@ def _entry(number: int, entry: Path, assignments: list[str], staging: Path,
                            f"{entry.name!a} cannot be a student id: {problem}; rename it and "
                            "grade again", entry.name)]
     if entry.is_file() and entry.suffix.lower() == ".zip":
-        return _from_archive(entry, staging / f"zip-{number}", student, assignments)
+        return _from_archive(entry, staging / f"zip-{number}", student, assignments, limits)
     if not entry.is_dir():
         return [Submission(student, one, None,
                            f"{entry.name} is not a submission: expected a folder "
@@ -205,7 +205,7 @@ def _entry(number: int, entry: Path, assignments: list[str], staging: Path,
 
 def discover(submitted: Path, assignments: list[str], staging: Path,
              roster: dict[str, str] | None = None,
-             known: list[str] | None = None) -> list[Submission]:
+             known: list[str] | None = None, limits: Limits | None = None) -> list[Submission]:
     """Every (student, assignment) submission under ``submitted``, sorted.
 
     Every entry that could be a submission ends as one: a folder or an archive per student, or,
@@ -220,11 +220,12 @@ def discover(submitted: Path, assignments: list[str], staging: Path,
         return _from_lms(submitted, label, assignments, staging, roster or {})
     found: list[Submission] = []
     one = assignments[0] if len(assignments) == 1 else "?"
+    limits = limits or Limits()
     for number, entry in enumerate(sorted(submitted.iterdir())):
         if entry.name in JUNK:
             continue
         try:
-            found += _entry(number, entry, assignments, staging, known or [])
+            found += _entry(number, entry, assignments, staging, known or [], limits)
         except Exception as exc:  # noqa: BLE001 - one entry never stops the others
             found.append(Submission(shown_id(unicodedata.normalize("NFC", entry.name)), one,
                                     None, f"{entry.name!a} could not be read "
