@@ -38,40 +38,49 @@ ANSWERS = {  # student -> answers; the toy exercise is worth 5 auto-graded point
 SLOW = "import time\ntime.sleep(2)\n"
 
 
+def _spawn(started: list[subprocess.Popen], folder: Path, *args) -> subprocess.Popen:
+    started.append(subprocess.Popen([DASK, *args], cwd=folder, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, start_new_session=True))
+    return started[-1]
+
+
+def _scheduler(started: list[subprocess.Popen], folder: Path) -> str:
+    """A scheduler on 127.0.0.1 (its process in ``started``); its address."""
+    _spawn(started, folder, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+           "--scheduler-file", str(folder / "scheduler.json"))
+    deadline = time.monotonic() + 60
+    while not (folder / "scheduler.json").is_file() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return json.loads((folder / "scheduler.json").read_text())["address"]
+
+
+def _stop(started: list[subprocess.Popen]) -> None:
+    for proc in started:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    for proc in started:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     need_sandbox()
     folder = tmp_path_factory.mktemp("dask")
     started: list[subprocess.Popen] = []
-
-    def spawn(*args):
-        started.append(subprocess.Popen([DASK, *args], cwd=folder, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, start_new_session=True))
-        return started[-1]
-
     try:
-        spawn("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-              "--scheduler-file", str(folder / "scheduler.json"))
-        deadline = time.monotonic() + 60
-        while not (folder / "scheduler.json").is_file() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        address = json.loads((folder / "scheduler.json").read_text())["address"]
-        workers = [spawn("worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
-                         "--host", "127.0.0.1", "--name", f"w{n}",
-                         "--local-directory", str(folder / f"w{n}")) for n in range(2)]
+        address = _scheduler(started, folder)
+        workers = [_spawn(started, folder, "worker", address, "--nthreads", "1", "--no-nanny",
+                          "--no-dashboard", "--host", "127.0.0.1", "--name", f"w{n}",
+                          "--local-directory", str(folder / f"w{n}")) for n in range(2)]
         with distributed.Client(address, timeout=30) as client:
             client.wait_for_workers(2, timeout=60)
         yield address, workers
     finally:
-        for proc in started:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in started:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        _stop(started)
 
 
 def _cohort(course: Path, folder: Path, prefix: str = "") -> Path:
@@ -139,3 +148,72 @@ def test_a_worker_killed_mid_run_leaves_each_submission_graded_once(cluster, tmp
     assert run.graded == len(ANSWERS)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         assert sorted(s.student.id for s in gb.assignment_submissions("toy")) == sorted(ANSWERS)
+
+
+def test_a_cluster_that_stops_answering_ends_each_submission_as_a_row_and_a_rerun_grades_them(
+        cluster, tmp_path):
+    """No worker ever takes the jobs (as when the scheduler or every worker has died): after the
+    stall time each submission is an error row saying so, and the next run, on a working
+    cluster, grades them all."""
+    from ownit.instructor.grade.cluster import DaskCluster
+
+    course = toy_course.build(tmp_path / "course")
+    submitted = _cohort(course, tmp_path / "subs")
+    started: list[subprocess.Popen] = []
+    try:
+        idle = _scheduler(started, tmp_path)  # a scheduler with no worker at all
+        stuck = grade(course, submitted, tmp_path / "out", quiet=True,
+                      executor=DaskCluster(idle, stall_seconds=3))
+    finally:
+        _stop(started)
+    rows = _rows(tmp_path / "out")
+    assert sorted(r[0] for r in rows) == sorted(ANSWERS), "one row per submission"
+    assert all(r[3] == "error" for r in rows) and stuck.graded == 0, rows
+    with open(tmp_path / "out" / "grades.csv", newline="") as handle:
+        assert all(r["detail"].startswith("not graded: the cluster did not answer in 3 s")
+                   for r in csv.DictReader(handle))
+    again = grade(course, submitted, tmp_path / "out", quiet=True,
+                  executor=DaskCluster(cluster[0]))
+    assert again.graded == len(ANSWERS)
+    assert all(r[3] == "graded" for r in _rows(tmp_path / "out"))
+
+
+def test_jobs_still_out_when_the_cluster_goes_quiet_end_as_rows_the_next_run_grades(
+        monkeypatch, tmp_path):
+    """The scheduler dies after taking the jobs: results stop; each job not back is yielded
+    once, as an engine failure (which the record stage keeps without a fingerprint)."""
+    from types import SimpleNamespace
+
+    from ownit.instructor.grade import cluster as engine
+    from ownit.instructor.grade.run import EngineFailed
+
+    class Done:
+        def result(self):
+            return "a result"
+
+    first, rest = Done(), [object(), object()]
+    calls = []
+
+    def fake_wait(pending, timeout, return_when):
+        calls.append(timeout)
+        if len(calls) == 1:
+            return {first}, set(rest)
+        raise TimeoutError
+
+    submitted = iter([first, *rest])
+    client = SimpleNamespace(scatter=lambda *a, **k: "packed",
+                             submit=lambda *a, **k: next(submitted), close=lambda **k: None)
+    monkeypatch.setattr(distributed, "wait", fake_wait)
+    monkeypatch.setattr(engine, "submission_files", lambda folder: {})
+    executor = engine.DaskCluster.__new__(engine.DaskCluster)
+    executor.client, executor.stall_seconds = client, 7
+    jobs = [SimpleNamespace(sub=SimpleNamespace(assignment="toy", student=f"s{n}"),
+                            folder=tmp_path) for n in range(3)]
+    prepared = {"toy": SimpleNamespace(folder=tmp_path)}
+    monkeypatch.setattr(engine, "pack", lambda folder: b"")
+    out = list(executor.results(jobs, prepared, False, None))
+    assert [job.sub.student for job, _ in out][0] == "s0" and out[0][1] == "a result"
+    assert sorted(job.sub.student for job, _ in out[1:]) == ["s1", "s2"]
+    assert all(isinstance(o, EngineFailed) and "did not answer in 7 s" in str(o)
+               for _, o in out[1:])
+    assert calls == [7, 7]

@@ -28,6 +28,7 @@ from autograder.assignment import Prepared
 from autograder.lateness import TIMESTAMP_FILE
 from autograder.settings import Limits
 from autograder.submission import SubmissionResult, grade_submission
+from ownit.instructor.grade.run import EngineFailed
 
 CLUSTER_HINT = ("grading on a cluster needs dask.distributed: pip install 'ownit[cluster]' "
                 "(on this machine and on every worker)")
@@ -85,10 +86,28 @@ def grade_shipped(prepared: Prepared, packed: bytes, files: dict[str, bytes], st
     return result
 
 
-class DaskCluster:
-    """The executor for a running ``dask.distributed`` scheduler at ``address``."""
+class ClusterStalled(EngineFailed):
+    """No result came back from the cluster for longer than any one submission may take."""
 
-    def __init__(self, address: str, *, connect_seconds: float = 30):
+
+def _stalled(exc: Exception, stall: float, what: str) -> ClusterStalled:
+    why = (f"the cluster did not answer in {stall:.0f} s" if isinstance(exc, TimeoutError)
+           else f"the cluster failed ({type(exc).__name__}: {str(exc)[:200]})")
+    return ClusterStalled(f"{why}: its scheduler or its workers {what}; grade again once it "
+                          "works (what was recorded is kept)")
+
+
+class DaskCluster:
+    """The executor for a running ``dask.distributed`` scheduler at ``address``.
+
+    If no result comes back for longer than one submission may take (``stall_seconds``; by
+    default its kernel start and time limits and a minute more), the cluster has stopped
+    working (the scheduler died, or every worker): each submission still out ends as an error
+    row saying so, and the next run grades them (those recorded are kept)."""
+
+    def __init__(self, address: str, *, connect_seconds: float = 30,
+                 stall_seconds: float | None = None):
+        self.stall_seconds = stall_seconds
         try:
             from distributed import Client
         except ImportError:
@@ -100,25 +119,49 @@ class DaskCluster:
                 f"no Dask scheduler answered at {address} ({exc}). Start one with "
                 "`dask scheduler`, and workers with `dask worker ADDRESS`") from None
 
-    def results(self, jobs, prepared: dict[str, Prepared], sandbox: bool, limits: Limits):
-        from distributed import as_completed
+    def _stall(self, prepared: dict[str, Prepared], limits: Limits) -> float:
+        if self.stall_seconds is not None:
+            return self.stall_seconds
+        notebooks = max((len(p.notebook_names()) for p in prepared.values()), default=1)
+        return limits.kernel_startup_seconds + notebooks * limits.notebook_seconds + 60
 
-        packed = {aid: self.client.scatter(pack(p.folder), broadcast=True)
-                  for aid, p in prepared.items()
-                  if any(job.sub.assignment == aid for job in jobs)}
-        futures = {}
-        for job in jobs:
-            aid = job.sub.assignment
-            future = self.client.submit(grade_shipped, prepared[aid], packed[aid],
-                                        submission_files(job.folder), job.sub.student,
-                                        sandbox, limits, pure=False)
-            futures[future] = job
+    def results(self, jobs, prepared: dict[str, Prepared], sandbox: bool, limits: Limits):
+        from distributed import wait
+
+        stall = self._stall(prepared, limits)
+        futures: dict = {}
         try:
-            for future in as_completed(futures):
+            try:
+                # On every worker before any job (the scatter fails when there is none).
+                packed = {aid: self.client.scatter(pack(p.folder), broadcast=True,
+                                                   timeout=stall)
+                          for aid, p in prepared.items()
+                          if any(job.sub.assignment == aid for job in jobs)}
+                for job in jobs:
+                    aid = job.sub.assignment
+                    future = self.client.submit(grade_shipped, prepared[aid], packed[aid],
+                                                submission_files(job.folder), job.sub.student,
+                                                sandbox, limits, pure=False)
+                    futures[future] = job
+            except Exception as exc:  # noqa: BLE001 - every job still ends as a row
+                failed = _stalled(exc, stall, "could not take the jobs")
+                for job in jobs:
+                    yield job, failed
+                return
+            pending = set(futures)
+            while pending:
                 try:
-                    outcome = future.result()
-                except Exception as exc:  # noqa: BLE001 - handed to the record stage
-                    outcome = exc
-                yield futures[future], outcome
+                    done, pending = wait(pending, timeout=stall, return_when="FIRST_COMPLETED")
+                except Exception as exc:  # noqa: BLE001 - a timeout, or the connection lost
+                    stalled = _stalled(exc, stall, "stopped answering")
+                    for future in pending:
+                        yield futures[future], stalled
+                    return
+                for future in done:
+                    try:
+                        outcome = future.result()
+                    except Exception as exc:  # noqa: BLE001 - handed to the record stage
+                        outcome = exc
+                    yield futures[future], outcome
         finally:
-            self.client.close()
+            self.client.close(timeout=10)

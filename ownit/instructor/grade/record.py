@@ -3,7 +3,9 @@
 The course gradebook gets nbgrader's verdicts, the course's autograded/ folder the notebooks
 formgrader shows (already reduced to safe content by the worker's pipeline), OUT/feedback the
 pages the worker rendered, and state.json the fingerprint. An exception from the worker, or one
-raised while recording, becomes the submission's error row: one never stops the others.
+raised while recording, becomes the submission's error row: one never stops the others. A
+failure of the engine itself (:class:`~ownit.instructor.grade.run.EngineFailed`) is kept without
+the fingerprint, so the next run grades the submission again.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from ownit.instructor.grade import course_gradebook
 from ownit.instructor.grade.files import write_atomic
 from ownit.instructor.grade.plan import Job
 from ownit.instructor.grade.rows import error_row
-from ownit.instructor.grade.run import Outcome
+from ownit.instructor.grade.run import EngineFailed, Outcome
 from ownit.instructor.grade.state import State
 
 
@@ -33,6 +35,10 @@ def record(root: Path, out: Path, job: Job, outcome: Outcome, state: State,
         return True
     except GradingFailed as exc:
         rows[job.key] = error_row(sub.student, sub.assignment, f"nbgrader failed: {exc}")
+    except EngineFailed as exc:  # not the submission's doing: no fingerprint, graded next run
+        rows[job.key] = error_row(sub.student, sub.assignment, f"not graded: {exc}")
+        state.record(job.key, {"fingerprint": None, "row": rows[job.key]})
+        return False
     except Exception as exc:  # noqa: BLE001 - one broken submission never stops the rest
         rows[job.key] = error_row(sub.student, sub.assignment,
                                   f"grading crashed: {type(exc).__name__}: {exc}")

@@ -27,6 +27,11 @@ from ownit.instructor.grade.plan import Job
 Outcome = SubmissionResult | BaseException
 
 
+class EngineFailed(RuntimeError):
+    """The grading engine failed (a cluster that stopped answering), not the submission: its
+    row says so, and the next run grades it again rather than keep the error."""
+
+
 def grade_job(prepared: Prepared, folder: str, student: str, scratch: str, sandbox: bool,
               limits: Limits) -> SubmissionResult:
     """One submission graded, with its feedback pages rendered (in the worker's process)."""
