@@ -80,7 +80,7 @@ class PromptKernelManager(AsyncKernelManager):
     """jupyter_client's manager with private sockets, a prompt client and a prompt end (see
     the module)."""
 
-    client_factory = Type(klass=PromptKernelClient)
+    client_factory = Type(PromptKernelClient, klass=AsyncKernelClient)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
