@@ -26,3 +26,16 @@ def test_a_forked_worker_does_not_reuse_the_coordinators_event_loop():
     with ProcessPoolExecutor(2, mp_context=context) as pool:  # the failure it guards against
         bare = pool.submit(_loop_identity).result(timeout=60)
     assert bare == inherited, "without the initializer a forked worker inherits the loop"
+
+
+def test_the_coordinator_forks_its_workers_before_the_exporters_libraries_load():
+    """pandas and matplotlib (half a second, and memory every forked worker would carry) load
+    once the workers are busy, not with ownit grade itself."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nimport ownit.cli, ownit.instructor.grade\n"
+            "print(sorted(m for m in ('pandas', 'matplotlib') if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, check=True)
+    assert result.stdout.strip() == "[]", result.stdout

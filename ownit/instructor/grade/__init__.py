@@ -16,6 +16,7 @@ submission found ends with exactly one row. Every file in OUT is written whole o
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import shutil
@@ -120,8 +121,11 @@ def grade(root: Path, submitted: Path, out: Path, *, workers: int | None = None,
         if done == 0:
             # The exporters' libraries (pandas, matplotlib: half a second) load here, while the
             # workers grade and this process would only wait; imported before the pool forks,
-            # they would delay the first submission and weigh on every worker.
-            importlib.import_module(EXPORTS)
+            # they would delay the first submission and weigh on every worker. Should they
+            # fail to import, the export stage imports them again and says why, after every
+            # submission is recorded.
+            with contextlib.suppress(Exception):
+                importlib.import_module(EXPORTS)
         stage = time.perf_counter()
         for name, seconds in getattr(outcome, "seconds", {}).items():
             run.add(name, seconds)
