@@ -1,6 +1,6 @@
 """The manager of every kernel that runs learner code, sandboxed or not.
 
-jupyter_client's own manager, with two changes:
+jupyter_client's own manager and client, with three changes:
 
 - The kernel's sockets are Unix sockets in a folder of its own (mode 0700), not TCP ports on
   127.0.0.1: no other local user can reach them, and ipykernel has no reason to print its
